@@ -1,0 +1,165 @@
+package dev.vigil.pack;
+
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.vigil.parse.Level;
+import dev.vigil.parse.LogEvent;
+
+/**
+ * One field condition of a signature's {@code when} list: {@code <field> <op> <value>}. Numbers compare
+ * numerically, {@code level} by severity order, {@code =~}/{@code !~} are re2j searches. A missing field makes
+ * every operator false except {@code !=} and {@code !~}.
+ */
+public final class Condition {
+
+    /** Comparison operators. */
+    enum Op {
+        EQ("=="), NE("!="), GE(">="), GT(">"), LE("<="), LT("<"), MATCH("=~"), NOT_MATCH("!~");
+
+        final String symbol;
+
+        Op(final String symbol) {
+            this.symbol = symbol;
+        }
+    }
+
+    private final String field;
+    private final Op op;
+    private final String value;
+    private final Double number;
+    private final Level level;
+    private final Pattern pattern;
+    private final String text;
+
+    private Condition(final String field, final Op op, final String value, final String text) {
+        this.field = field;
+        this.op = op;
+        this.value = value;
+        this.text = text;
+        Double n = null;
+        try {
+            n = Double.valueOf(value);
+        } catch (final NumberFormatException e) {
+            n = null;
+        }
+        this.number = n;
+        this.level = "level".equals(field) ? levelOrNull(value) : null;
+        this.pattern = op == Op.MATCH || op == Op.NOT_MATCH ? Pattern.compile(value) : null;
+    }
+
+    private static Level levelOrNull(final String word) {
+        for (final Level l : Level.values()) {
+            if (l.id().equalsIgnoreCase(word)) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Parses {@code "status >= 500"}, {@code "path =~ ^/api/"}, {@code "level >= error"}.
+     *
+     * @throws IllegalArgumentException with a user-facing message
+     */
+    public static Condition parse(final String text) {
+        final String s = text == null ? "" : text.trim();
+        int i = 0;
+        while (i < s.length() && (Character.isLetterOrDigit(s.charAt(i)) || s.charAt(i) == '_')) {
+            i++;
+        }
+        final String field = s.substring(0, i);
+        if (field.isEmpty()) {
+            throw new IllegalArgumentException("condition '" + s + "' must start with a field name");
+        }
+        final String rest = s.substring(i).trim();
+        Op found = null;
+        for (final Op op : new Op[] {Op.EQ, Op.NE, Op.GE, Op.LE, Op.MATCH, Op.NOT_MATCH, Op.GT, Op.LT}) {
+            if (rest.startsWith(op.symbol)) {
+                found = op;
+                break;
+            }
+        }
+        if (found == null) {
+            throw new IllegalArgumentException("condition '" + s + "' needs an operator: == != >= > <= < =~ !~");
+        }
+        String value = rest.substring(found.symbol.length()).trim();
+        if (value.length() >= 2 && (value.startsWith("'") && value.endsWith("'")
+            || value.startsWith("\"") && value.endsWith("\""))) {
+            value = value.substring(1, value.length() - 1);
+        }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("condition '" + s + "' has no value");
+        }
+        final boolean ordered = found == Op.GE || found == Op.GT || found == Op.LE || found == Op.LT;
+        if ("level".equals(field) && levelOrNull(value) == null && found != Op.MATCH && found != Op.NOT_MATCH) {
+            throw new IllegalArgumentException("condition '" + s + "': unknown level '" + value + "'");
+        }
+        if (ordered && !"level".equals(field)) {
+            try {
+                Double.parseDouble(value);
+            } catch (final NumberFormatException e) {
+                throw new IllegalArgumentException("condition '" + s + "': " + found.symbol + " needs a number");
+            }
+        }
+        try {
+            return new Condition(field, found, value, s);
+        } catch (final PatternSyntaxException e) {
+            throw new IllegalArgumentException("condition '" + s + "': bad regex: " + e.getDescription());
+        }
+    }
+
+    /** The field this condition reads. */
+    public String field() {
+        return field;
+    }
+
+    /** Whether the event satisfies the condition. */
+    public boolean test(final LogEvent e) {
+        if (level != null) {
+            return compare(e.level().compareTo(level));
+        }
+        final Object v = "level".equals(field) ? e.level().id() : e.fields().get(field);
+        if (v == null) {
+            return op == Op.NE || op == Op.NOT_MATCH;
+        }
+        switch (op) {
+            case MATCH:
+                return pattern.matcher(v.toString()).find();
+            case NOT_MATCH:
+                return !pattern.matcher(v.toString()).find();
+            default:
+                break;
+        }
+        if (number != null) {
+            final double d;
+            if (v instanceof Number) {
+                d = ((Number) v).doubleValue();
+            } else {
+                try {
+                    d = Double.parseDouble(v.toString());
+                } catch (final NumberFormatException ex) {
+                    return op == Op.NE;
+                }
+            }
+            return compare(Double.compare(d, number));
+        }
+        return compare(v.toString().compareTo(value));
+    }
+
+    private boolean compare(final int c) {
+        switch (op) {
+            case EQ: return c == 0;
+            case NE: return c != 0;
+            case GE: return c >= 0;
+            case GT: return c > 0;
+            case LE: return c <= 0;
+            case LT: return c < 0;
+            default: return false;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
