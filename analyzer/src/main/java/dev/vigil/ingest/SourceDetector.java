@@ -26,6 +26,8 @@ public final class SourceDetector {
     /** How many non-blank, non-continuation lines {@link #detectFile} looks at. */
     public static final int SAMPLE_LINES = 50;
 
+    private static final EnvelopeDecoder DECODER = new EnvelopeDecoder();
+
     private SourceDetector() {
     }
 
@@ -144,8 +146,9 @@ public final class SourceDetector {
 
     /**
      * Majority vote over the first {@value #SAMPLE_LINES} non-blank lines of a file that do not look like
-     * continuation lines (leading whitespace, {@code Traceback}); lines of unknown shape do not vote. Ties go
-     * to the source seen first. Null when no line is recognised.
+     * continuation lines (leading whitespace, {@code Traceback}); each line is decoded first, so files of shipper
+     * JSON vote by their envelope hints and message text ({@link #detect}). Lines of unknown shape do not vote.
+     * Ties go to the source seen first. Null when no line is recognised.
      */
     public static Source detectFile(final List<String> firstLines) {
         if (firstLines == null) {
@@ -163,7 +166,7 @@ public final class SourceDetector {
                 continue;
             }
             looked++;
-            final Source s = fromLine(line);
+            final Source s = detectLine(line);
             if (s != null) {
                 votes.merge(s, 1, Integer::sum);
                 firstSeen.putIfAbsent(s, looked);
@@ -177,6 +180,17 @@ public final class SourceDetector {
             }
         }
         return best;
+    }
+
+    private static Source detectLine(final String line) {
+        if (line.charAt(0) != '{') {
+            return fromLine(line);
+        }
+        try {
+            return detect(DECODER.decodeLine(line));
+        } catch (final DecodeException e) {
+            return null;
+        }
     }
 
     private static String lower(final String s) {

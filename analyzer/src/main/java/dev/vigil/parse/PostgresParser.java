@@ -154,6 +154,10 @@ public final class PostgresParser implements Parser {
             return true;
         }
         final Head h = Holder.DEFAULT.analyze(line, false);
+        if (h.syslog != null && h.part > 0) {
+            // "[N-k] " sequence markers after a syslog prefix are PostgreSQL's (syslog_sequence_numbers)
+            return true;
+        }
         return h.sevStart >= 0 && (h.syslog != null || h.part > 0 || h.prefix != null
             || Character.isDigit(line.charAt(0)) || line.charAt(0) == '[');
     }
