@@ -8,8 +8,9 @@ import java.util.List;
  * A PostgreSQL {@code log_line_prefix} compiled into a small backtracking scanner. Escapes with a fixed shape
  * ({@code %t %m %s %n %p %l %x %c %e %Q %P}) are scanned by shape; free-text escapes ({@code %u %d %a %h %r %b %i
  * %v %L} and unknown ones) take the shortest text after which the rest of the prefix, and then a severity
- * ({@code LOG:  }), still match; user, database and host names ({@code %u %d %h %r}) never contain a space. {@code %q} ends the prefix for non-session processes when a severity follows;
- * {@code %%} is a literal percent; padding such as {@code %-10u} is accepted and trimmed away.
+ * ({@code LOG:  }), still match; user, database and host names ({@code %u %d %h %r}) never contain a space
+ * unless padded. {@code %q} ends the prefix for non-session processes when a severity follows; {@code %%} is a
+ * literal percent; padding such as {@code %-10u} or {@code %5p} is accepted (the spaces are skipped).
  */
 final class LinePrefix {
     /** Free-text escapes never extend further than this from their start. */

@@ -119,7 +119,7 @@ public final class NginxParser implements Parser {
         if (ts >= 0) {
             return parseAccess(env, text, body, ts, host, service);
         }
-        throw new ParseException("nginx_unrecognized_line", "neither access nor error log: " + abbreviate(text));
+        throw new ParseException("nginx_unrecognized_line", "neither access nor error log: " + Scan.abbreviate(text));
     }
 
     // --- access log --------------------------------------------------------------------------------------------
@@ -180,45 +180,45 @@ public final class NginxParser implements Parser {
         // time
         final int close = s.indexOf(']', ts);
         if (close < 0) {
-            throw new ParseException("nginx_bad_access_line", "unterminated time: " + abbreviate(text));
+            throw new ParseException("nginx_bad_access_line", "unterminated time: " + Scan.abbreviate(text));
         }
         final long time = accessTime(s, ts, close);
         if (time == LogEvent.NO_TIME) {
-            throw new ParseException("nginx_bad_access_line", "bad time: " + abbreviate(text));
+            throw new ParseException("nginx_bad_access_line", "bad time: " + Scan.abbreviate(text));
         }
         // request
         int p = close + 1;
         if (p + 1 >= s.length() || s.charAt(p) != ' ' || s.charAt(p + 1) != '"') {
-            throw new ParseException("nginx_bad_access_line", "no request: " + abbreviate(text));
+            throw new ParseException("nginx_bad_access_line", "no request: " + Scan.abbreviate(text));
         }
-        final int reqEnd = quoteEnd(s, p + 1);
+        final int reqEnd = Scan.quoteEnd(s, p + 1);
         if (reqEnd < 0) {
-            throw new ParseException("nginx_bad_access_line", "unterminated request: " + abbreviate(text));
+            throw new ParseException("nginx_bad_access_line", "unterminated request: " + Scan.abbreviate(text));
         }
         final String request = s.substring(p + 2, reqEnd);
         f.put("request", request);
-        putRequestParts(f, request);
+        Scan.putRequestParts(f, request);
         // status and bytes
         p = reqEnd + 1;
         if (p >= s.length() || s.charAt(p) != ' ') {
-            throw new ParseException("nginx_bad_access_line", "no status: " + abbreviate(text));
+            throw new ParseException("nginx_bad_access_line", "no status: " + Scan.abbreviate(text));
         }
         p++;
         final int statusEnd = tokenEnd(s, p);
-        final long status = parseLong(s, p, statusEnd);
+        final long status = Scan.parseLong(s, p, statusEnd);
         if (status < 0) {
-            throw new ParseException("nginx_bad_access_line", "bad status: " + abbreviate(text));
+            throw new ParseException("nginx_bad_access_line", "bad status: " + Scan.abbreviate(text));
         }
         f.put("status", status);
         p = statusEnd;
         if (p < s.length()) {
             p++;
             final int bytesEnd = tokenEnd(s, p);
-            final long bytes = parseLong(s, p, bytesEnd);
+            final long bytes = Scan.parseLong(s, p, bytesEnd);
             if (bytes >= 0) {
                 f.put("bytes", bytes);
             } else if (!(bytesEnd - p == 1 && s.charAt(p) == '-')) {
-                throw new ParseException("nginx_bad_access_line", "bad byte count: " + abbreviate(text));
+                throw new ParseException("nginx_bad_access_line", "bad byte count: " + Scan.abbreviate(text));
             }
             p = bytesEnd;
         }
@@ -279,12 +279,12 @@ public final class NginxParser implements Parser {
             }
             final char c = s.charAt(p);
             if (c == '"') {
-                final int e = quoteEnd(s, p);
+                final int e = Scan.quoteEnd(s, p);
                 if (e < 0) {
                     return;
                 }
                 // a quoted number is a timing; a quoted "-" is an empty header field ($http_x_forwarded_for)
-                final double v = lastNumber(s, p + 1, e);
+                final double v = Scan.lastNumber(s, p + 1, e);
                 if (!Double.isNaN(v)) {
                     numericGroups = putNumericGroup(f, numericGroups, v);
                 } else if (!quotedSeen) {
@@ -303,7 +303,7 @@ public final class NginxParser implements Parser {
                 int vs = eq + 1;
                 int ve = e;
                 if (vs < n && s.charAt(vs) == '"') {
-                    final int q = quoteEnd(s, vs);
+                    final int q = Scan.quoteEnd(s, vs);
                     if (q < 0) {
                         return;
                     }
@@ -316,7 +316,7 @@ public final class NginxParser implements Parser {
                 continue;
             }
             // a bare token: a number, '-' or a list continued by trailing commas or ':' tokens
-            double v = lastNumber(s, p, e);
+            double v = Scan.lastNumber(s, p, e);
             final boolean numeric = !Double.isNaN(v) || isDash(s, p, e);
             if (!numeric) {
                 p = e;
@@ -338,7 +338,7 @@ public final class NginxParser implements Parser {
                     break;
                 }
                 final int qe = tokenEnd(s, q);
-                final double next = lastNumber(s, q, qe);
+                final double next = Scan.lastNumber(s, q, qe);
                 if (Double.isNaN(next) && !isDash(s, q, qe)) {
                     break;
                 }
@@ -367,7 +367,7 @@ public final class NginxParser implements Parser {
         switch (key) {
             case "rt":
             case "request_time": {
-                final double v = lastNumber(s, vs, ve);
+                final double v = Scan.lastNumber(s, vs, ve);
                 if (!Double.isNaN(v)) {
                     f.put("request_time", v);
                 }
@@ -377,7 +377,7 @@ public final class NginxParser implements Parser {
             case "upstream_response_time":
             case "upstream_time":
             case "ups_rt": {
-                final double v = lastNumber(s, vs, ve);
+                final double v = Scan.lastNumber(s, vs, ve);
                 if (!Double.isNaN(v)) {
                     f.put("upstream_time", v);
                 }
@@ -386,57 +386,6 @@ public final class NginxParser implements Parser {
             default:
                 break;
         }
-    }
-
-    /**
-     * The last decimal number of a list in [from, to) ({@code 0.1}, {@code 0.1,}, {@code 0.1, 0.2},
-     * {@code 0.1 : 0.2}); NaN when the range holds anything else or only dashes.
-     */
-    static double lastNumber(final String s, final int from, final int to) {
-        double last = Double.NaN;
-        int p = from;
-        boolean any = false;
-        while (p < to) {
-            final char c = s.charAt(p);
-            if (c == ' ' || c == ',' || c == ':') {
-                p++;
-                continue;
-            }
-            if (c == '-') {
-                p++;
-                any = true;
-                last = Double.NaN;
-                continue;
-            }
-            if (c < '0' || c > '9') {
-                return Double.NaN;
-            }
-            long whole = 0;
-            while (p < to && s.charAt(p) >= '0' && s.charAt(p) <= '9') {
-                whole = whole * 10 + (s.charAt(p) - '0');
-                p++;
-            }
-            double v = whole;
-            if (p < to && s.charAt(p) == '.') {
-                p++;
-                double scale = 0.1;
-                while (p < to && s.charAt(p) >= '0' && s.charAt(p) <= '9') {
-                    v += (s.charAt(p) - '0') * scale;
-                    scale /= 10;
-                    p++;
-                }
-            }
-            if (p < to && s.charAt(p) != ' ' && s.charAt(p) != ',' && s.charAt(p) != ':') {
-                return Double.NaN;
-            }
-            last = roundMicros(v);
-            any = true;
-        }
-        return any ? last : Double.NaN;
-    }
-
-    private static double roundMicros(final double v) {
-        return Math.round(v * 1_000_000.0) / 1_000_000.0;
     }
 
     private static boolean isDash(final String s, final int from, final int to) {
@@ -458,47 +407,6 @@ public final class NginxParser implements Parser {
             }
         }
         return digit;
-    }
-
-    /** Splits {@code METHOD URI [PROTOCOL]} into method, path, query, protocol; leaves them out if malformed. */
-    static void putRequestParts(final Map<String, Object> f, final String request) {
-        final int sp1 = request.indexOf(' ');
-        if (sp1 <= 0 || sp1 > 32) {
-            return;
-        }
-        for (int i = 0; i < sp1; i++) {
-            final char c = request.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c == '_' || c == '-')) {
-                return;
-            }
-        }
-        final int sp2 = request.lastIndexOf(' ');
-        final int uriEnd;
-        String protocol = null;
-        if (sp2 > sp1 && request.startsWith("HTTP/", sp2 + 1)) {
-            uriEnd = sp2;
-            protocol = request.substring(sp2 + 1);
-        } else if (sp2 > sp1) {
-            return;
-        } else {
-            uriEnd = request.length();
-        }
-        if (uriEnd <= sp1 + 1) {
-            return;
-        }
-        f.put("method", request.substring(0, sp1));
-        final int q = request.indexOf('?', sp1 + 1);
-        if (q >= 0 && q < uriEnd) {
-            f.put("path", request.substring(sp1 + 1, q));
-            if (q + 1 < uriEnd) {
-                f.put("query", request.substring(q + 1, uriEnd));
-            }
-        } else {
-            f.put("path", request.substring(sp1 + 1, uriEnd));
-        }
-        if (protocol != null) {
-            f.put("protocol", protocol);
-        }
     }
 
     // --- error log ---------------------------------------------------------------------------------------------
@@ -545,7 +453,7 @@ public final class NginxParser implements Parser {
         }
         final int close = levelEnd(s, p + 1);
         if (close < 0) {
-            throw new ParseException("nginx_bad_error_line", "unknown level: " + abbreviate(text));
+            throw new ParseException("nginx_bad_error_line", "unknown level: " + Scan.abbreviate(text));
         }
         final Map<String, Object> f = new HashMap<>(32);
         f.put("kind", "error");
@@ -556,7 +464,7 @@ public final class NginxParser implements Parser {
         final int hash = s.indexOf('#', p);
         final int pidEnd = hash < 0 ? -1 : hash;
         if (pidEnd > p) {
-            final long pid = parseLong(s, p, pidEnd);
+            final long pid = Scan.parseLong(s, p, pidEnd);
             int te = pidEnd + 1;
             while (te < s.length() && s.charAt(te) >= '0' && s.charAt(te) <= '9') {
                 te++;
@@ -564,7 +472,7 @@ public final class NginxParser implements Parser {
             if (pid >= 0 && te > pidEnd + 1 && te + 1 < s.length() && s.charAt(te) == ':'
                 && s.charAt(te + 1) == ' ') {
                 f.put("pid", pid);
-                f.put("tid", parseLong(s, pidEnd + 1, te));
+                f.put("tid", Scan.parseLong(s, pidEnd + 1, te));
                 p = te + 2;
                 if (p < s.length() && s.charAt(p) == '*') {
                     int ce = p + 1;
@@ -572,17 +480,17 @@ public final class NginxParser implements Parser {
                         ce++;
                     }
                     if (ce > p + 1 && ce < s.length() && s.charAt(ce) == ' ') {
-                        f.put("cid", parseLong(s, p + 1, ce));
+                        f.put("cid", Scan.parseLong(s, p + 1, ce));
                         p = ce + 1;
                     }
                 }
             }
         }
-        final String message = trimTrailingBlankLines(s.substring(Math.min(p, s.length())));
+        final String message = Scan.trimTrailingBlankLines(s.substring(Math.min(p, s.length())));
         putContext(f, message);
         final Object request = f.get("request");
         if (request != null) {
-            putRequestParts(f, (String) request);
+            Scan.putRequestParts(f, (String) request);
         }
         return new LogEvent(time, Source.NGINX, host, service, Level.fromWord(word), message, text, f);
     }
@@ -684,21 +592,8 @@ public final class NginxParser implements Parser {
 
     // --- shared helpers ----------------------------------------------------------------------------------------
 
-    /** Index of the closing quote of the string opened at {@code open}; backslash escapes are skipped. */
-    static int quoteEnd(final String s, final int open) {
-        for (int i = open + 1; i < s.length(); i++) {
-            final char c = s.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == '"') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static int quoteEndOrLength(final String s, final int open) {
-        final int e = quoteEnd(s, open);
+        final int e = Scan.quoteEnd(s, open);
         return e < 0 ? s.length() : e;
     }
 
@@ -727,48 +622,10 @@ public final class NginxParser implements Parser {
         return -1;
     }
 
-    /** Non-negative decimal in [from, to), or -1. */
-    static long parseLong(final String s, final int from, final int to) {
-        if (to <= from || to - from > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = from; i < to; i++) {
-            final char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
-    }
-
     private static void putUnlessDash(final Map<String, Object> f, final String key, final String s,
                                       final int from, final int to) {
         if (to > from && !isDash(s, from, to)) {
             f.put(key, s.substring(from, to));
         }
-    }
-
-    static String trimTrailingBlankLines(final String s) {
-        int end = s.length();
-        while (end > 0) {
-            final char c = s.charAt(end - 1);
-            if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
-                end--;
-            } else {
-                break;
-            }
-        }
-        if (end == s.length()) {
-            return s;
-        }
-        // keep trailing spaces of the last real line, only drop trailing empty lines
-        final int nl = s.indexOf('\n', end);
-        return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    static String abbreviate(final String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 }

@@ -26,7 +26,9 @@ import java.util.Map;
  * DETAIL, HINT, STATEMENT, CONTEXT, QUERY and LOCATION lines and lines starting with a tab or space continue the
  * entry before them; any other line starts a new entry (text that is not PostgreSQL's, such as {@code pg_ctl}
  * output, then fails to parse on its own rather than being glued to a real entry). The syslog form
- * ({@code Mon DD HH:MM:SS host postgres[pid]: [N-k] ...}) is accepted; parts {@code k > 1} continue entry N and {@code #011} is decoded to a tab.
+ * ({@code Mon DD HH:MM:SS host postgres[pid]: [N-k] ...}) is accepted; parts {@code k > 1} continue entry N
+ * and {@code #011} is decoded to a tab. A line starting with {@code [N-k] } (syslog destination delivered
+ * through journald without its prefix) is read the same way.
  *
  * <p><b>csvlog</b>: 22 to 26 columns (PG 9.0-12: 23, PG 13: 24 with backend_type, PG 14+: 26 with leader_pid
  * and query_id); quoted fields may hold commas, doubled quotes and newlines, so a record continues while its
@@ -189,7 +191,7 @@ public final class PostgresParser implements Parser {
         final String first = nl < 0 ? text : text.substring(0, nl);
         final Head h = analyze(first, true);
         if (h.sevStart < 0) {
-            throw new ParseException("postgres_unrecognized_line", "no severity: " + NginxParser.abbreviate(text));
+            throw new ParseException("postgres_unrecognized_line", "no severity: " + Scan.abbreviate(text));
         }
         final Map<String, Object> f = new HashMap<>(24);
         long time = headFields(h, f);
@@ -246,14 +248,14 @@ public final class PostgresParser implements Parser {
                 f.put("repeated", (long) h.syslog.repeated());
             }
         }
-        final String message = NginxParser.trimTrailingBlankLines(msg.toString());
+        final String message = Scan.trimTrailingBlankLines(msg.toString());
         return new LogEvent(time, Source.POSTGRES, host, service, Level.fromWord(sev), message, text, f);
     }
 
     /** Stores a finished section; returns the main text (the first section's) once known. */
     private static String closeSection(final Map<String, Object> f, final String section, final StringBuilder cur,
                                        final String mainText) {
-        final String value = NginxParser.trimTrailingBlankLines(cur.toString());
+        final String value = Scan.trimTrailingBlankLines(cur.toString());
         if (mainText == null) {
             return value;
         }
@@ -291,7 +293,7 @@ public final class PostgresParser implements Parser {
         if (main.startsWith("duration: ")) {
             final int ms = main.indexOf(" ms", 10);
             if (ms > 10) {
-                final double d = NginxParser.lastNumber(main, 10, ms);
+                final double d = Scan.lastNumber(main, 10, ms);
                 if (!Double.isNaN(d)) {
                     f.put("duration_ms", d);
                 }
@@ -389,9 +391,9 @@ public final class PostgresParser implements Parser {
                 break;
             }
             final int dash = body.indexOf('-', p);
-            if (dash > p + 1 && dash < close && NginxParser.parseLong(body, p + 1, dash) >= 0
-                && NginxParser.parseLong(body, dash + 1, close) >= 0) {
-                h.part = (int) Math.min(Integer.MAX_VALUE, NginxParser.parseLong(body, dash + 1, close));
+            if (dash > p + 1 && dash < close && Scan.parseLong(body, p + 1, dash) >= 0
+                && Scan.parseLong(body, dash + 1, close) >= 0) {
+                h.part = (int) Math.min(Integer.MAX_VALUE, Scan.parseLong(body, dash + 1, close));
                 p = close + 1;
                 return p < body.length() && body.charAt(p) == ' ' ? p + 1 : p;
             }
@@ -543,7 +545,7 @@ public final class PostgresParser implements Parser {
                         break;
                     }
                     case 'p':
-                        f.put("pid", NginxParser.parseLong(b, s, e));
+                        f.put("pid", Scan.parseLong(b, s, e));
                         break;
                     case 'u':
                         putValue(f, "user", b, s, e);
@@ -620,7 +622,7 @@ public final class PostgresParser implements Parser {
                 d++;
             }
             if (!pidSeen && d > i + 1 && (d == close || b.charAt(d) == '-')) {
-                f.put("pid", NginxParser.parseLong(b, i + 1, d));
+                f.put("pid", Scan.parseLong(b, i + 1, d));
                 pidSeen = true;
             } else if (pidSeen && close - i == 6 && isSqlState(b, i + 1, close)) {
                 f.putIfAbsent("sqlstate", b.substring(i + 1, close));
@@ -684,7 +686,7 @@ public final class PostgresParser implements Parser {
         if (at < 0 || at >= e) {
             // %r: host(port)
             final int paren = b.indexOf('(', s);
-            if (paren > s && paren < e && b.charAt(e - 1) == ')' && NginxParser.parseLong(b, paren + 1, e - 1) >= 0) {
+            if (paren > s && paren < e && b.charAt(e - 1) == ')' && Scan.parseLong(b, paren + 1, e - 1) >= 0) {
                 putValue(f, "client", b, s, paren);
             }
             return;
@@ -862,10 +864,10 @@ public final class PostgresParser implements Parser {
     private LogEvent parseCsv(final Envelope env, final String text) throws ParseException {
         final List<String> c = splitCsv(text);
         if (c == null) {
-            throw new ParseException("postgres_bad_csv", "unterminated quoted field: " + NginxParser.abbreviate(text));
+            throw new ParseException("postgres_bad_csv", "unterminated quoted field: " + Scan.abbreviate(text));
         }
         if (c.size() < 22) {
-            throw new ParseException("postgres_bad_csv", c.size() + " columns: " + NginxParser.abbreviate(text));
+            throw new ParseException("postgres_bad_csv", c.size() + " columns: " + Scan.abbreviate(text));
         }
         final Rec r = new Rec();
         r.time = c.get(0);
@@ -896,10 +898,10 @@ public final class PostgresParser implements Parser {
         try {
             root = MAPPER.readTree(text);
         } catch (final JacksonException e) {
-            throw new ParseException("postgres_bad_json", "invalid JSON: " + NginxParser.abbreviate(text));
+            throw new ParseException("postgres_bad_json", "invalid JSON: " + Scan.abbreviate(text));
         }
         if (root == null || !root.isObject()) {
-            throw new ParseException("postgres_bad_json", "not a JSON object: " + NginxParser.abbreviate(text));
+            throw new ParseException("postgres_bad_json", "not a JSON object: " + Scan.abbreviate(text));
         }
         final Rec r = new Rec();
         if (root.has("error_severity")) {
@@ -949,7 +951,7 @@ public final class PostgresParser implements Parser {
             return fromRecord(env, text, r, fallback);
         }
         throw new ParseException("postgres_unrecognized_json", "neither jsonlog nor CloudNativePG: "
-            + NginxParser.abbreviate(text));
+            + Scan.abbreviate(text));
     }
 
     private static String str(final JsonNode n) {
@@ -985,7 +987,7 @@ public final class PostgresParser implements Parser {
         throws ParseException {
         if (r.severity == null || r.severity.isEmpty()) {
             throw new ParseException("postgres_no_severity", "record without severity: "
-                + NginxParser.abbreviate(text));
+                + Scan.abbreviate(text));
         }
         final Map<String, Object> f = new HashMap<>(24);
         long time = r.time == null ? LogEvent.NO_TIME : pgTime(r.time, 0, r.time.length(), f);
@@ -996,14 +998,14 @@ public final class PostgresParser implements Parser {
         putValue(f, "user", r.user);
         putValue(f, "database", r.database);
         if (r.pid != null) {
-            final long pid = NginxParser.parseLong(r.pid, 0, r.pid.length());
+            final long pid = Scan.parseLong(r.pid, 0, r.pid.length());
             if (pid >= 0) {
                 f.put("pid", pid);
             }
         }
         if (r.client != null && !"[local]".equals(r.client)) {
             final int colon = r.client.lastIndexOf(':');
-            putValue(f, "client", colon > 0 && NginxParser.parseLong(r.client, colon + 1, r.client.length()) >= 0
+            putValue(f, "client", colon > 0 && Scan.parseLong(r.client, colon + 1, r.client.length()) >= 0
                 ? r.client.substring(0, colon) : r.client);
         } else {
             putValue(f, "client", r.client);

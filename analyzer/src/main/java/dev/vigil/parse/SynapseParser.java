@@ -101,7 +101,7 @@ public final class SynapseParser implements Parser {
             final SyslogLine sl = SyslogLine.parse(first);
             if (sl == null || !isHeader(first, sl.messageStart())) {
                 throw new ParseException("synapse_unrecognized_line", "no log header: "
-                    + NginxParser.abbreviate(text));
+                    + Scan.abbreviate(text));
             }
             body = nl < 0 ? sl.message(first) : sl.message(first) + stripSyslog(text.substring(nl));
             if (sl.host() != null) {
@@ -118,21 +118,21 @@ public final class SynapseParser implements Parser {
         int p = 26;
         final int loggerEnd = body.indexOf(" - ", p);
         if (loggerEnd <= p) {
-            throw new ParseException("synapse_bad_header", "no logger: " + NginxParser.abbreviate(text));
+            throw new ParseException("synapse_bad_header", "no logger: " + Scan.abbreviate(text));
         }
         final String logger = body.substring(p, loggerEnd);
         f.put("logger", logger);
         p = loggerEnd + 3;
         // lineno (optional) and LEVEL
         int tokEnd = wordEnd(body, p);
-        final long lineno = NginxParser.parseLong(body, p, tokEnd);
+        final long lineno = Scan.parseLong(body, p, tokEnd);
         if (lineno >= 0 && body.startsWith(" - ", tokEnd)) {
             f.put("lineno", lineno);
             p = tokEnd + 3;
             tokEnd = wordEnd(body, p);
         }
         if (!isLevel(body, p, tokEnd)) {
-            throw new ParseException("synapse_bad_header", "no level: " + NginxParser.abbreviate(text));
+            throw new ParseException("synapse_bad_header", "no level: " + Scan.abbreviate(text));
         }
         final String level = body.substring(p, tokEnd);
         f.put("level", level);
@@ -164,12 +164,12 @@ public final class SynapseParser implements Parser {
             msgStart = Math.min(body.length(), tokEnd + 2);
         } else {
             throw new ParseException("synapse_bad_header", "no separator after level: "
-                + NginxParser.abbreviate(text));
+                + Scan.abbreviate(text));
         }
         if (msgStart > body.length()) {
             msgStart = body.length();
         }
-        String rest = NginxParser.trimTrailingBlankLines(body.substring(msgStart));
+        String rest = Scan.trimTrailingBlankLines(body.substring(msgStart));
         if (logger.startsWith("synapse.access.")) {
             final String accessRest = access(f, rest, request);
             if (accessRest != null) {
@@ -272,7 +272,7 @@ public final class SynapseParser implements Parser {
         int q = pr + PROCESSED.length();
         final int sec = rest.indexOf("sec", q);
         if (sec > q) {
-            final double t = NginxParser.lastNumber(rest, q, sec);
+            final double t = Scan.lastNumber(rest, q, sec);
             if (!Double.isNaN(t)) {
                 f.put("request_time", t);
             }
@@ -292,7 +292,7 @@ public final class SynapseParser implements Parser {
             status = status.substring(0, status.length() - 1);
             f.put("disconnected", "true");
         }
-        final long code = NginxParser.parseLong(status, 0, status.length());
+        final long code = Scan.parseLong(status, 0, status.length());
         if (code >= 0) {
             f.put("status", code);
         }
@@ -302,17 +302,17 @@ public final class SynapseParser implements Parser {
             bs--;
         }
         if (be > bs && rest.charAt(be - 1) == 'B') {
-            final long bytes = NginxParser.parseLong(rest, bs, be - 1);
+            final long bytes = Scan.parseLong(rest, bs, be - 1);
             if (bytes >= 0) {
                 f.put("bytes", bytes);
             }
         }
-        final int reqEnd = NginxParser.quoteEnd(rest, quote);
+        final int reqEnd = Scan.quoteEnd(rest, quote);
         if (reqEnd > quote) {
-            NginxParser.putRequestParts(f, rest.substring(quote + 1, reqEnd));
+            Scan.putRequestParts(f, rest.substring(quote + 1, reqEnd));
             final int ua = rest.indexOf('"', reqEnd + 1);
             if (ua > 0) {
-                final int uaEnd = NginxParser.quoteEnd(rest, ua);
+                final int uaEnd = Scan.quoteEnd(rest, ua);
                 if (uaEnd > ua + 1 && !(uaEnd == ua + 2 && rest.charAt(ua + 1) == '-')) {
                     f.put("user_agent", rest.substring(ua + 1, uaEnd));
                 }

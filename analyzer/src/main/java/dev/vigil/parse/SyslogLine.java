@@ -82,8 +82,9 @@ public final class SyslogLine {
     }
 
     /**
-     * The entry's epoch millis (NO_TIME when the line had no timestamp). ISO lines carry their own offset. Short lines are read in {@code zone}, in the
-     * latest year that does not put them more than one day after {@code referenceMillis}.
+     * The entry's epoch millis (NO_TIME when the line had no timestamp). ISO lines carry their own offset.
+     * Short lines are read in {@code zone}, in the latest year that does not put them more than one day after
+     * {@code referenceMillis}.
      */
     public long time(final ZoneId zone, final long referenceMillis) {
         if (isoMillis != LogEvent.NO_TIME) {

@@ -88,13 +88,13 @@ class SourceDetectorTest {
         "2016/10/25 14:49:34 [error] 54053#0: *1 open() failed|NGINX",
         "2022-04-12 00:16:05.562 UTC [7755] LOG:  database system is ready to accept connections|POSTGRES",
         "2020-03-11 20:40:43 CET::@:[12760]:LOG:  listening on IPv4 address \"0.0.0.0\", port 5432|POSTGRES",
-        "2021-01-20 12:21:31.010 CET,\"aaaa\",\"aaaa\",28797,\"127.0.0.1:47268\",6008123a.707d,17,\"SELECT\",x|POSTGRES",
+        "2021-01-20 12:21:31.010 CET,\"aaaa\",\"aaaa\",28797,\"127.0.0.1:47268\",6008123a.707d,17,x|POSTGRES",
         "{\"timestamp\":\"2024-06-27 00:00:07.369 CEST\",\"pid\":58151,\"error_severity\":\"LOG\"}|POSTGRES",
         "{\"level\":\"info\",\"logger\":\"postgres\",\"msg\":\"record\",\"record\":{}}|POSTGRES",
         "Feb 11 13:15:39 test-pc postgres[10808]: [1-1] db=,user=,app=,client= LOG:  listening|POSTGRES",
         "2019-03-14T00:22:56+00:00 app[postgres.4882]: [GREEN] [15-1]  sql_error_code = 00000 LOG:  process|POSTGRES",
         "2020-07-08 18:50:13,571 - twisted - 192 - INFO - None - Redirected stdout/stderr to logs|SYNAPSE",
-        "Dec 07 15:25:22 localhost matrix-synapse[1667]: 2021-12-07 14:25:22,294 - synapse.http.server - 671 - W|SYNAPSE",
+        "Dec 07 15:25:22 localhost matrix-synapse[1667]: 2021-12-07 14:25:22,294 - synapse.http.server - 6|SYNAPSE",
         "Jun 18 12:18:01 localhost matrix-nginx-proxy[30618]: 2022/06/18 10:18:01 [info] 23#23: *39851 x|NGINX",
         "May 15 23:09:30 ubuntu systemd[1]: networkd-dispatcher.service: Main process exited|JOURNALD",
         "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186|JOURNALD",
@@ -112,11 +112,13 @@ class SourceDetectorTest {
     void shouldDetectRealFilesByMajority() throws IOException {
         assertEquals(Source.NGINX, SourceDetector.detectFile(fixture("nginx/lnav_shop_access_log.nginx-combined.log")));
         assertEquals(Source.NGINX, SourceDetector.detectFile(fixture("nginx/elastic_beats_nginx_error_test.log")));
-        assertEquals(Source.POSTGRES, SourceDetector.detectFile(fixture("postgres/pgbadger_light.postgres.stderr.log")));
+        assertEquals(Source.POSTGRES,
+            SourceDetector.detectFile(fixture("postgres/pgbadger_light.postgres.stderr.log")));
         assertEquals(Source.POSTGRES, SourceDetector.detectFile(fixture("postgres/pgbadger_anonymize.csvlog.log")));
         assertEquals(Source.POSTGRES,
             SourceDetector.detectFile(fixture("postgres/pgbadger_pg_vacuums.head300.stderr.log")));
-        assertEquals(Source.POSTGRES, SourceDetector.detectFile(fixture("postgres/pgbadger_pg-syslog.head400.syslog.log")));
+        assertEquals(Source.POSTGRES,
+            SourceDetector.detectFile(fixture("postgres/pgbadger_pg-syslog.head400.syslog.log")));
         assertEquals(Source.POSTGRES, SourceDetector.detectFile(fixture("postgres/pgbadger_cnpg.excerpt.jsonl.log")));
         assertEquals(Source.SYNAPSE, SourceDetector.detectFile(fixture("synapse/lamoboos223_matrix_homeserver.log")));
         assertEquals(Source.SYNAPSE,

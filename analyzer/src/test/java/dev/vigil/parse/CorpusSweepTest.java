@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -73,7 +74,7 @@ class CorpusSweepTest {
         assumeTrue(Files.isRegularFile(path), file + " not in corpus");
         final List<String> lines = Fixtures.file(path);
         final List<String> sample = lines.stream().filter(l -> !l.startsWith("# ")).limit(200)
-            .collect(java.util.stream.Collectors.toList());
+            .collect(Collectors.toList());
         if (!file.startsWith("fail2ban/")) {
             assertEquals(source, SourceDetector.detectFile(sample), "detected source");
         }

@@ -109,7 +109,8 @@ class JournaldParserTest {
         assertEquals("srv", bare.host());
         assertEquals(Map.of("identifier", "sshd", "pid", 28732L), bare.fields());
         assertEquals(LogEvent.NO_TIME, bare.time());
-        final LogEvent plain = Fixtures.parse(parser, "error: PAM: Authentication failure for kevin from 193.168.0.128");
+        final LogEvent plain =
+            Fixtures.parse(parser, "error: PAM: Authentication failure for kevin from 193.168.0.128");
         assertEquals("error: PAM: Authentication failure for kevin from 193.168.0.128", plain.message());
         assertEquals(Map.of(), plain.fields());
     }

@@ -1,5 +1,6 @@
 package dev.vigil.parse;
 
+import com.google.re2j.Pattern;
 import dev.vigil.ingest.DecodeException;
 import dev.vigil.ingest.Envelope;
 import dev.vigil.ingest.EnvelopeDecoder;
@@ -10,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +139,7 @@ class PostgresParserTest {
 
     @Test
     void shouldMatchSignatureRegexAcrossAllThreeFormats() throws Exception {
-        final com.google.re2j.Pattern sig = com.google.re2j.Pattern.compile("FATAL:\\s+sorry, too many clients");
+        final Pattern sig = Pattern.compile("FATAL:\\s+sorry, too many clients");
         final String stderr = "2025-07-02 23:09:57.285 GMT [1152835] FATAL:  sorry, too many clients already";
         final String csv = "2025-07-02 23:09:57.285 GMT,\"app\",\"shop\",1152835,\"10.0.0.5:5555\",64a2.1,1,"
             + "\"startup\",2025-07-02 23:09:57 GMT,,0,FATAL,53300,\"sorry, too many clients already\",,,,,,,,,"
@@ -408,7 +410,7 @@ class PostgresParserTest {
         final List<String> lines = Fixtures.resource("postgres/pgbadger_cnpg.excerpt.jsonl.log");
         final Fixtures.Outcome out = Fixtures.run(defaults, lines);
         final EnvelopeDecoder decoder = new EnvelopeDecoder();
-        final List<String> operatorTexts = new java.util.ArrayList<>();
+        final List<String> operatorTexts = new ArrayList<>();
         for (final String line : lines) {
             if (!line.isEmpty() && !line.contains("\"logger\":\"postgres\"")) {
                 operatorTexts.add(decoder.decodeLine(line).text());

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,10 +74,10 @@ class SynapseParserTest {
                     "protocol", "HTTP/1.0",
                     "user_agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:101.0) Gecko/20100101 Firefox/101.0")),
             // synapse issue excerpt (2021): client went away ("200!"), user, query string, old separator
-            Arguments.of("2021-07-19 08:11:59,643 - synapse.access.http.8018 - 389 - INFO - GET-882740- 93.186.147.84 - "
-                    + "8018 - {@Half-Shot:half-shot.uk} Processed request: 543.223sec/-463.236sec (0.003sec, "
-                    + "0.000sec) (0.000sec/0.000sec/0) 0B 200! \"GET /_matrix/client/r0/sync?filter=183&timeout=0 "
-                    + "HTTP/1.0\" \"Element/1.7.32\" [0 dbevts]",
+            Arguments.of("2021-07-19 08:11:59,643 - synapse.access.http.8018 - 389 - INFO - GET-882740- "
+                    + "93.186.147.84 - 8018 - {@Half-Shot:half-shot.uk} Processed request: 543.223sec/-463.236sec "
+                    + "(0.003sec, 0.000sec) (0.000sec/0.000sec/0) 0B 200! \"GET /_matrix/client/r0/sync?filter=183"
+                    + "&timeout=0 HTTP/1.0\" \"Element/1.7.32\" [0 dbevts]",
                 "2021-07-19T08:11:59.643Z", Level.INFO,
                 "93.186.147.84 - 8018 - {@Half-Shot:half-shot.uk} Processed request: 543.223sec/-463.236sec "
                     + "(0.003sec, 0.000sec) (0.000sec/0.000sec/0) 0B 200! \"GET /_matrix/client/r0/sync?filter=183"
@@ -189,7 +190,8 @@ class SynapseParserTest {
 
     @Test
     void shouldFoldAliradTracebacks() {
-        final Fixtures.Outcome out = Fixtures.runResource(parser, "synapse/alirad18_matrix_homeserver.lines300-1000.log");
+        final Fixtures.Outcome out =
+            Fixtures.runResource(parser, "synapse/alirad18_matrix_homeserver.lines300-1000.log");
         assertEquals(701, Fixtures.resource("synapse/alirad18_matrix_homeserver.lines300-1000.log").size() - 1);
         final long withTraceback = out.events.stream().filter(e -> e.message().contains("\nTraceback")).count();
         assertTrue(withTraceback >= 2, "tracebacks folded: " + withTraceback);
@@ -202,7 +204,7 @@ class SynapseParserTest {
         // the pasted lines after each (docker, "3/7/2019 10:32:39 PM" prefixes) fold into them
         final List<String> firstLines = Fixtures.runResource(parser, "synapse/github_issues_synapse_excerpts.log")
             .failedEntries.stream().map(t -> t.substring(0, Math.min(t.length(), 80)))
-            .collect(java.util.stream.Collectors.toList());
+            .collect(Collectors.toList());
         assertEquals(List.of(
                 "Jul 03 15:42:11 matrix synapse[32346]: synapse.access.http.8008: [GET-1676677] 1",
                 "Jun 09 19:28:46 systemd[1]: matrix-synapse.service: Main process exited, code=ex"),
