@@ -17,13 +17,11 @@ final class LinePrefix {
     private static final int MAX_FREE = 256;
     private static final char LITERAL = 0;
 
-    private final String source;
     private final char[] codes;
     private final String[] literals;
     private final boolean[] padded;
 
-    private LinePrefix(final String source, final char[] codes, final String[] literals, final boolean[] padded) {
-        this.source = source;
+    private LinePrefix(final char[] codes, final String[] literals, final boolean[] padded) {
         this.codes = codes;
         this.literals = literals;
         this.padded = padded;
@@ -79,12 +77,7 @@ final class LinePrefix {
             c[i] = codes.get(i);
             pad[i] = padded.get(i);
         }
-        return new LinePrefix(prefix, c, literals.toArray(new String[0]), pad);
-    }
-
-    /** The prefix as configured. */
-    String source() {
-        return source;
+        return new LinePrefix(c, literals.toArray(new String[0]), pad);
     }
 
     /** Number of elements (each escape and each literal run is one). */

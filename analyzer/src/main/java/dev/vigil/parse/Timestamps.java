@@ -172,8 +172,8 @@ public final class Timestamps {
 
     /**
      * Offset in seconds of a zone designator occupying [start, end): {@code Z}, {@code +02}, {@code +0530},
-     * {@code +05:30}, {@code UTC+2} is not supported, or an abbreviation from the table. Returns
-     * {@link #UNKNOWN_ZONE} for anything else.
+     * {@code +05:30} or an abbreviation from the table. Returns {@link #UNKNOWN_ZONE} for anything else
+     * (including forms such as {@code UTC+2}).
      */
     public static int zoneOffsetSeconds(final CharSequence s, final int start, final int end) {
         final int len = end - start;
