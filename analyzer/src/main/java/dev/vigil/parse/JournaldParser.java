@@ -61,6 +61,11 @@ public final class JournaldParser implements Parser {
         return false;
     }
 
+    @Override
+    public boolean mayContinue(final String firstLine) {
+        return false;
+    }
+
     /** Whether the line is in syslog text form ({@code Mon DD HH:MM:SS host ident[pid]: ...} or ISO). */
     public static boolean looksLikeSyslog(final String line) {
         return line != null && SyslogLine.startsWithTimestamp(line) && SyslogLine.parse(line) != null;

@@ -65,6 +65,12 @@ public final class NginxParser implements Parser {
         return !startsEntry(line);
     }
 
+    /** Only error-log entries can carry continuation lines (FastCGI stderr); access lines are parsed at once. */
+    @Override
+    public boolean mayContinue(final String firstLine) {
+        return firstLine != null && (isError(firstLine) || isError(syslogBody(firstLine)));
+    }
+
     private static boolean startsEntry(final String line) {
         return isError(line) || looksLikeAccess(line) || SyslogLine.startsWithTimestamp(line);
     }

@@ -20,6 +20,15 @@ public interface Parser {
     boolean continues(String pending, String line);
 
     /**
+     * Whether an entry starting with {@code firstLine} can have continuation lines at all. When false the entry
+     * is parsed at once instead of waiting for the next line (nginx access lines, journald records): no latency
+     * and no pending state on the hot path.
+     */
+    default boolean mayContinue(final String firstLine) {
+        return true;
+    }
+
+    /**
      * Parses a complete entry. {@code env.text()} is the entry text (possibly multi-line); other envelope
      * fields (journald host, unit, pid, priority, time) fill what the text does not say.
      *

@@ -1,0 +1,168 @@
+package dev.vigil.app;
+
+import dev.vigil.engine.DeadLetter;
+import dev.vigil.engine.EventSink;
+import dev.vigil.engine.Ingest;
+import dev.vigil.engine.Pending;
+import dev.vigil.engine.PendingStore;
+import dev.vigil.engine.Stats;
+import dev.vigil.match.SignatureMatcher;
+import dev.vigil.pack.PatternPack;
+import dev.vigil.parse.LogEvent;
+import dev.vigil.parse.Parsers;
+import dev.vigil.replay.BenchCorpus;
+import dev.vigil.replay.ReplayOptions;
+import dev.vigil.replay.ReplayRunner;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil bench}: throughput of the hot path on a realistic mixed corpus (a benchmark, not a test). */
+@Command(name = "bench", description = {"Measure parse, match and end-to-end replay throughput (lines/s) on one "
+    + "core over a generated realistic mixed corpus (or the given files) with the full pattern pack."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Log files to use instead of the generated corpus.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--lines", defaultValue = "1000000", description = "Lines to generate (default ${DEFAULT-VALUE}).")
+    long lines;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds after one warm-up (best kept).")
+    int rounds;
+
+    @Mixin
+    PackOptions pack = new PackOptions();
+
+    @Override
+    public Integer call() throws IOException {
+        final PatternPack p = pack.load();
+        Path tmp = null;
+        List<Path> input = files;
+        if (input.isEmpty()) {
+            tmp = Files.createTempDirectory("vigil-bench");
+            System.err.printf(Locale.ROOT, "generating %,d lines in %s …%n", lines, tmp);
+            input = BenchCorpus.write(tmp, lines, 42);
+        }
+        try {
+            final Parsers parsers = Parsers.defaults();
+            System.out.printf(Locale.ROOT, "pattern pack %s: %d signatures; input: %d files%n", p.version(),
+                p.signatures().size(), input.size());
+            double best = 0;
+            long total = 0;
+            for (int i = 0; i <= rounds; i++) {
+                final long[] n = {0};
+                final long t0 = System.nanoTime();
+                parseAll(input, parsers, e -> n[0]++);
+                final double rate = n[0] / ((System.nanoTime() - t0) / 1e9);
+                total = n[0];
+                best = i == 0 ? best : Math.max(best, rate);
+            }
+            System.out.printf(Locale.ROOT, "parse (decode+fold+parse):     %,12.0f events/s  (%,d events)%n", best,
+                total);
+
+            final List<LogEvent> sample = new ArrayList<>();
+            parseAll(input, parsers, e -> {
+                if (sample.size() < 300_000) {
+                    sample.add(e);
+                }
+            });
+            final SignatureMatcher matcher = new SignatureMatcher(p);
+            best = 0;
+            long matches = 0;
+            for (int i = 0; i <= rounds; i++) {
+                final long[] m = {0};
+                final long t0 = System.nanoTime();
+                for (int k = 0; k < 3; k++) {
+                    for (final LogEvent e : sample) {
+                        matcher.match(e, x -> m[0]++);
+                    }
+                }
+                final double rate = 3.0 * sample.size() / ((System.nanoTime() - t0) / 1e9);
+                matches = m[0] / 3;
+                best = i == 0 ? best : Math.max(best, rate);
+            }
+            System.out.printf(Locale.ROOT, "match (prefilter + re2j):      %,12.0f events/s  (%,d matches per %,d "
+                + "events)%n", best, matches, sample.size());
+            sample.clear();
+
+            best = 0;
+            ReplayRunner.Result last = null;
+            for (int i = 0; i <= rounds; i++) {
+                last = new ReplayRunner(p, parsers, pack.alertSettings(), ReplayOptions.defaults())
+                    .run(input, a -> { }, d -> { });
+                final double rate = last.stats().totalRead() / (last.nanos() / 1e9);
+                best = i == 0 ? best : Math.max(best, rate);
+            }
+            System.out.printf(Locale.ROOT, "replay end-to-end (1 thread):  %,12.0f lines/s   (%,d lines, %,d alerts,"
+                + " %,d dead-lettered)%n", best, last.stats().totalRead(), last.stats().totalAlerts(),
+                last.stats().totalDeadLettered());
+            return 0;
+        } finally {
+            if (tmp != null) {
+                try (Stream<Path> s = Files.walk(tmp)) {
+                    s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+    }
+
+    private static void parseAll(final List<Path> input, final Parsers parsers,
+                                 final java.util.function.Consumer<LogEvent> out) throws IOException {
+        final Ingest ingest = new Ingest(parsers, new Stats());
+        final Map<String, Pending> pending = new HashMap<>();
+        final PendingStore store = new PendingStore() {
+            @Override
+            public Pending get(final String key) {
+                return pending.get(key);
+            }
+
+            @Override
+            public void put(final String key, final Pending v) {
+                pending.put(key, v);
+            }
+
+            @Override
+            public void delete(final String key) {
+                pending.remove(key);
+            }
+        };
+        final EventSink sink = new EventSink() {
+            @Override
+            public void event(final LogEvent e) {
+                out.accept(e);
+            }
+
+            @Override
+            public void deadLetter(final DeadLetter d) {
+                // counted by the replay measurement
+            }
+        };
+        for (final Path f : input) {
+            try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                String l;
+                final String key = f.toString();
+                while ((l = r.readLine()) != null) {
+                    ingest.acceptLine(l, key, null, 0L, store, sink);
+                }
+                for (final String k : new ArrayList<>(pending.keySet())) {
+                    ingest.flush(k, store, sink);
+                }
+            }
+        }
+    }
+}

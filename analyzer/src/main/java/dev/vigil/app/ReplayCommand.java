@@ -1,0 +1,202 @@
+package dev.vigil.app;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.alert.Alert;
+import dev.vigil.engine.DeadLetter;
+import dev.vigil.engine.Stats;
+import dev.vigil.pack.PatternPack;
+import dev.vigil.parse.Parsers;
+import dev.vigil.parse.Source;
+import dev.vigil.replay.ReplayOptions;
+import dev.vigil.replay.ReplayRunner;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vigil replay FILE…}: postmortem replay of log files through the engine. */
+@Command(name = "replay", sortOptions = false,
+    description = {"Replay log files (plain or .gz) through the engine and print the alerts live mode would raise.",
+        "Each file's source is detected from its lines; files are merged by event time."})
+final class ReplayCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Log files: nginx, PostgreSQL, Synapse, "
+        + "journald (journalctl -o json or syslog text), optionally gzipped.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "json|text",
+        description = "json: one vigil.alert/v1 object per line; text: a readable listing (default on a terminal).")
+    String format;
+
+    @Option(names = "--source", paramLabel = "SOURCE",
+        description = "Parse every file as this source (nginx, postgres, synapse, journald) instead of detecting.")
+    String source;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Skip events before TIME (UTC unless it says).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "TIME", description = "Skip events at or after TIME.")
+    String until;
+
+    @Option(names = "--dead-letters", paramLabel = "FILE",
+        description = "Write every line that could not be parsed to FILE (JSON lines: reason, detail, line, bytes).")
+    Path deadLetters;
+
+    @Mixin
+    PackOptions pack = new PackOptions();
+
+    @Override
+    public Integer call() throws IOException {
+        final PatternPack p = pack.load();
+        for (final Path f : files) {
+            if (!Files.isReadable(f) || Files.isDirectory(f)) {
+                throw new UserError(f + ": " + (Files.isDirectory(f) ? "is a directory" : "no such readable file"));
+            }
+        }
+        Source forced = null;
+        if (source != null) {
+            forced = Source.fromId(source);
+            if (forced == null) {
+                throw new UserError("--source: unknown source '" + source + "' (nginx, postgres, synapse, journald)");
+            }
+        }
+        final boolean tty = AlertPrinter.terminal();
+        final AlertPrinter.Format fmt;
+        if (format == null) {
+            fmt = tty ? AlertPrinter.Format.TEXT : AlertPrinter.Format.JSON;
+        } else if ("json".equals(format) || "text".equals(format)) {
+            fmt = "json".equals(format) ? AlertPrinter.Format.JSON : AlertPrinter.Format.TEXT;
+        } else {
+            throw new UserError("--format: '" + format + "' must be json or text");
+        }
+        final Long from = since == null ? null : Times.parse(since, "--since");
+        final Long to = until == null ? null : Times.parse(until, "--until");
+        final ReplayOptions options = new ReplayOptions(forced, from, to,
+            dev.vigil.engine.FrontEnd.DEFAULT_TICK_MILLIS, true);
+        final PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false,
+            StandardCharsets.UTF_8);
+        final AlertPrinter printer = new AlertPrinter(out, fmt, tty && fmt == AlertPrinter.Format.TEXT);
+        final ReplayRunner.Result result;
+        try (DeadLetterWriter dlw = new DeadLetterWriter(deadLetters)) {
+            final Consumer<Alert> sink = printer;
+            result = new ReplayRunner(p, Parsers.defaults(), pack.alertSettings(), options).run(files, sink, dlw);
+        } catch (final NoSuchFileException e) {
+            throw new UserError(e.getFile() + ": no such file");
+        } finally {
+            out.flush();
+        }
+        System.err.println(summary(result));
+        return 0;
+    }
+
+    static String summary(final ReplayRunner.Result r) {
+        final Stats s = r.stats();
+        final StringBuilder sb = new StringBuilder("vigil replay: ");
+        sb.append(fmt(s.totalRead())).append(" lines");
+        appendCounts(sb, s.readBySource());
+        sb.append(" · ").append(fmt(s.totalParsed())).append(" parsed");
+        sb.append(" · ").append(fmt(s.totalDeadLettered())).append(" dead-lettered");
+        appendCounts(sb, s.deadLetteredByReason());
+        if (r.outOfRange() > 0) {
+            sb.append(" · ").append(fmt(r.outOfRange())).append(" outside --since/--until");
+        }
+        if (s.truncatedLines() > 0) {
+            sb.append(" · ").append(fmt(s.truncatedLines())).append(" truncated");
+        }
+        sb.append(" · ").append(fmt(s.totalMatches())).append(" matches");
+        sb.append(" · ").append(fmt(s.totalAlerts())).append(" alerts");
+        appendCounts(sb, s.alertsByStatus());
+        final double secs = r.nanos() / 1e9;
+        sb.append(String.format(Locale.ROOT, " · %.2f s, %s lines/s", secs,
+            fmt((long) (s.totalRead() / Math.max(secs, 1e-6)))));
+        for (final Map.Entry<Path, Source> e : r.sources().entrySet()) {
+            if (e.getValue() == null) {
+                sb.append("\nvigil replay: ").append(e.getKey()).append(": source not recognised; its lines were "
+                    + "dead-lettered (use --source to say what it is)");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void appendCounts(final StringBuilder sb, final Map<String, Long> counts) {
+        if (counts.isEmpty()) {
+            return;
+        }
+        sb.append(" (");
+        boolean first = true;
+        for (final Map.Entry<String, Long> e : counts.entrySet()) {
+            if (!first) {
+                sb.append(", ");
+            }
+            first = false;
+            sb.append(e.getKey()).append(' ').append(fmt(e.getValue()));
+        }
+        sb.append(')');
+    }
+
+    private static String fmt(final long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    /** Writes dead letters as JSON lines, or only counts them when no file was asked for. */
+    static final class DeadLetterWriter implements Consumer<DeadLetter>, AutoCloseable {
+        private final OutputStream os;
+        private final JsonGenerator gen;
+
+        DeadLetterWriter(final Path file) throws IOException {
+            if (file == null) {
+                os = null;
+                gen = null;
+            } else {
+                os = new BufferedOutputStream(Files.newOutputStream(file));
+                gen = new JsonFactory().createGenerator(os);
+                gen.setRootValueSeparator(null);
+            }
+        }
+
+        @Override
+        public void accept(final DeadLetter d) {
+            if (gen == null) {
+                return;
+            }
+            try {
+                gen.writeStartObject();
+                gen.writeStringField("reason", d.reason());
+                gen.writeStringField("detail", d.detail());
+                gen.writeStringField("source", d.source());
+                gen.writeStringField("line", new String(d.original(), StandardCharsets.UTF_8));
+                gen.writeStringField("bytes", Base64.getEncoder().encodeToString(d.original()));
+                gen.writeEndObject();
+                gen.flush();
+                os.write('\n');
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (gen != null) {
+                gen.close();
+                os.close();
+            }
+        }
+    }
+}

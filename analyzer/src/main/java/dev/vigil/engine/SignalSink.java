@@ -1,0 +1,11 @@
+package dev.vigil.engine;
+
+/** Receives the front end's output: signature hits and event-time ticks, in stream order. */
+public interface SignalSink {
+
+    /** A signature matched. */
+    void hit(Hit hit);
+
+    /** Stream time advanced to {@code time}; lets the back end resolve quiet episodes without new hits. */
+    void tick(long time);
+}

@@ -1,0 +1,137 @@
+package dev.vigil.match;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+
+/**
+ * An ASCII case-insensitive Aho-Corasick automaton compiled to a dense DFA over a reduced alphabet: every
+ * character that occurs in some literal gets its own class, all others share class 0. Non-ASCII characters are
+ * folded into one class, so the filter may let a line through that a literal does not quite contain — never the
+ * reverse; the regex that follows decides.
+ */
+final class AhoCorasick {
+
+    private final byte[] classOf = new byte[128];
+    private final int classes;
+    /** next[state * classes + class]. */
+    private final int[] next;
+    /** Pattern ids ending at each state (own and inherited through failure links), or null. */
+    private final int[][] outputs;
+
+    AhoCorasick(final List<String> literals) {
+        int nextClass = 1;
+        for (final String lit : literals) {
+            for (int i = 0; i < lit.length(); i++) {
+                final int c = fold(lit.charAt(i));
+                if (c < 128 && classOf[c] == 0) {
+                    if (nextClass > 126) {
+                        throw new IllegalStateException("too many distinct literal characters");
+                    }
+                    classOf[c] = (byte) nextClass++;
+                }
+            }
+        }
+        classes = nextClass + 1;
+        final int otherClass = nextClass;
+        // trie
+        final List<int[]> gotoRows = new ArrayList<>();
+        final List<List<Integer>> outs = new ArrayList<>();
+        gotoRows.add(newRow(classes));
+        outs.add(new ArrayList<>());
+        for (int p = 0; p < literals.size(); p++) {
+            final String lit = literals.get(p);
+            int state = 0;
+            for (int i = 0; i < lit.length(); i++) {
+                final int cls = classFor(lit.charAt(i), otherClass);
+                int to = gotoRows.get(state)[cls];
+                if (to < 0) {
+                    to = gotoRows.size();
+                    gotoRows.add(newRow(classes));
+                    outs.add(new ArrayList<>());
+                    gotoRows.get(state)[cls] = to;
+                }
+                state = to;
+            }
+            outs.get(state).add(p);
+        }
+        // failure links by BFS, turning the trie into a DFA
+        final int n = gotoRows.size();
+        final int[] fail = new int[n];
+        next = new int[n * classes];
+        final Queue<Integer> queue = new ArrayDeque<>();
+        for (int c = 0; c < classes; c++) {
+            final int to = gotoRows.get(0)[c];
+            if (to < 0) {
+                next[c] = 0;
+            } else {
+                next[c] = to;
+                fail[to] = 0;
+                queue.add(to);
+            }
+        }
+        while (!queue.isEmpty()) {
+            final int s = queue.poll();
+            outs.get(s).addAll(outs.get(fail[s]));
+            for (int c = 0; c < classes; c++) {
+                final int to = gotoRows.get(s)[c];
+                if (to < 0) {
+                    next[s * classes + c] = next[fail[s] * classes + c];
+                } else {
+                    next[s * classes + c] = to;
+                    fail[to] = next[fail[s] * classes + c];
+                    queue.add(to);
+                }
+            }
+        }
+        outputs = new int[n][];
+        for (int s = 0; s < n; s++) {
+            final List<Integer> o = outs.get(s);
+            outputs[s] = o.isEmpty() ? null : o.stream().distinct().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    private static int[] newRow(final int classes) {
+        final int[] row = new int[classes];
+        Arrays.fill(row, -1);
+        return row;
+    }
+
+    private static int fold(final char c) {
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    }
+
+    private int classFor(final char ch, final int otherClass) {
+        final int c = fold(ch);
+        return c < 128 ? classOf[c] : otherClass;
+    }
+
+    /**
+     * Scans {@code text} and sets {@code hit[p] = true} for every literal p that occurs in it.
+     *
+     * @return the number of distinct literals newly marked
+     */
+    int scan(final CharSequence text, final boolean[] hit) {
+        final int otherClass = classes - 1;
+        int state = 0;
+        int found = 0;
+        final int len = text.length();
+        for (int i = 0; i < len; i++) {
+            final char ch = text.charAt(i);
+            final int c = ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
+            state = next[state * classes + (c < 128 ? classOf[c] : otherClass)];
+            final int[] out = outputs[state];
+            if (out != null) {
+                for (final int p : out) {
+                    if (!hit[p]) {
+                        hit[p] = true;
+                        found++;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.vigil.match;
+
+import dev.vigil.pack.Signature;
+import dev.vigil.parse.LogEvent;
+import java.util.SortedMap;
+
+/**
+ * A signature matched an event.
+ *
+ * @param signature the signature
+ * @param labels    alert labels (host, named groups, label fields), sorted, cleaned and capped
+ * @param event     the event it matched
+ */
+public record Match(Signature signature, SortedMap<String, String> labels, LogEvent event) {
+}

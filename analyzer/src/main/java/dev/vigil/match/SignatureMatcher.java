@@ -1,0 +1,156 @@
+package dev.vigil.match;
+
+import com.google.re2j.Matcher;
+import dev.vigil.alert.SafeText;
+import dev.vigil.pack.Condition;
+import dev.vigil.pack.PatternPack;
+import dev.vigil.pack.Signature;
+import dev.vigil.parse.LogEvent;
+import dev.vigil.parse.Source;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Matches events against every signature of their source. A per-source Aho-Corasick scan over the signatures'
+ * required literals picks the few signatures whose regex can match at all; only those run re2j. Not thread-safe
+ * (it reuses scratch arrays): use one per thread or processor.
+ */
+public final class SignatureMatcher {
+
+    /** Longest label value kept; longer values (attacker-controlled) are cut. */
+    static final int MAX_LABEL_CHARS = 200;
+
+    private final Map<Source, PerSource> bySource = new EnumMap<>(Source.class);
+
+    public SignatureMatcher(final PatternPack pack) {
+        final Map<Source, List<Signature>> grouped = new EnumMap<>(Source.class);
+        for (final Signature s : pack.signatures()) {
+            if (!"deprecated".equals(s.status())) {
+                grouped.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        grouped.forEach((src, sigs) -> bySource.put(src, new PerSource(sigs)));
+    }
+
+    /** Calls {@code out} for each signature that matches {@code e}, in signature-id order. */
+    public void match(final LogEvent e, final Consumer<Match> out) {
+        final PerSource ps = bySource.get(e.source());
+        if (ps != null) {
+            ps.match(e, out);
+        }
+    }
+
+    /** All matches of {@code e} as a list (convenience for tests and `vigil check`). */
+    public List<Match> matchAll(final LogEvent e) {
+        final List<Match> out = new ArrayList<>(2);
+        match(e, out::add);
+        return out;
+    }
+
+    /** Labels of a match: host, the regex's named groups that took part, then the signature's label fields. */
+    static SortedMap<String, String> labels(final Signature s, final LogEvent e, final Matcher m) {
+        final TreeMap<String, String> labels = new TreeMap<>();
+        if (e.host() != null) {
+            labels.put("host", SafeText.clean(e.host(), MAX_LABEL_CHARS));
+        }
+        if (m != null) {
+            for (final String g : s.groupNames()) {
+                final String v = m.group(g);
+                if (v != null) {
+                    labels.put(g, SafeText.clean(v, MAX_LABEL_CHARS));
+                }
+            }
+        }
+        for (final String f : s.labelFields()) {
+            final String v = e.field(f);
+            if (v != null) {
+                labels.put(f, SafeText.clean(v, MAX_LABEL_CHARS));
+            }
+        }
+        return Collections.unmodifiableSortedMap(labels);
+    }
+
+    /** The signatures of one source and their prefilter. */
+    private static final class PerSource {
+        private final Signature[] sigs;
+        private final AhoCorasick automaton;
+        /** literal index → signature index. */
+        private final int[] literalOwner;
+        private final boolean[] unfiltered;
+        private final boolean[] literalHit;
+        private final boolean[] candidate;
+
+        PerSource(final List<Signature> list) {
+            sigs = list.toArray(new Signature[0]);
+            final List<String> literals = new ArrayList<>();
+            final List<Integer> owners = new ArrayList<>();
+            unfiltered = new boolean[sigs.length];
+            for (int i = 0; i < sigs.length; i++) {
+                if (sigs[i].regex() == null || sigs[i].literals().isEmpty()) {
+                    unfiltered[i] = true;
+                }
+                for (final String lit : sigs[i].literals()) {
+                    literals.add(lit);
+                    owners.add(i);
+                }
+            }
+            automaton = literals.isEmpty() ? null : new AhoCorasick(literals);
+            literalOwner = owners.stream().mapToInt(Integer::intValue).toArray();
+            literalHit = new boolean[literals.size()];
+            candidate = new boolean[sigs.length];
+        }
+
+        void match(final LogEvent e, final Consumer<Match> out) {
+            final String text = e.message();
+            boolean any = false;
+            if (automaton != null && text != null && automaton.scan(text, literalHit) > 0) {
+                for (int p = 0; p < literalHit.length; p++) {
+                    if (literalHit[p]) {
+                        literalHit[p] = false;
+                        candidate[literalOwner[p]] = true;
+                        any = true;
+                    }
+                }
+            }
+            for (int i = 0; i < sigs.length; i++) {
+                if (!(candidate[i] || unfiltered[i])) {
+                    continue;
+                }
+                candidate[i] = false;
+                final Signature s = sigs[i];
+                if (!conditionsHold(s, e)) {
+                    continue;
+                }
+                Matcher m = null;
+                if (s.regex() != null) {
+                    if (text == null) {
+                        continue;
+                    }
+                    m = s.regex().matcher(text);
+                    if (!m.find()) {
+                        continue;
+                    }
+                }
+                out.accept(new Match(s, labels(s, e, m), e));
+            }
+            if (any) {
+                java.util.Arrays.fill(candidate, false);
+            }
+        }
+
+        private static boolean conditionsHold(final Signature s, final LogEvent e) {
+            for (final Condition c : s.conditions()) {
+                if (!c.test(e)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

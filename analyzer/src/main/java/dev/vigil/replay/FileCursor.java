@@ -1,0 +1,138 @@
+package dev.vigil.replay;
+
+import dev.vigil.engine.DeadLetter;
+import dev.vigil.engine.EventSink;
+import dev.vigil.engine.Ingest;
+import dev.vigil.engine.Pending;
+import dev.vigil.engine.PendingStore;
+import dev.vigil.ingest.SourceDetector;
+import dev.vigil.parse.LogEvent;
+import dev.vigil.parse.Source;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PushbackInputStream;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads one log file (plain or gzip) lazily into parsed events, with its own multi-line folding and time
+ * fallback, so that several files can be merged by event time. Memory is bounded by one pending entry and the
+ * handful of events one line can produce.
+ */
+final class FileCursor implements AutoCloseable, EventSink, PendingStore {
+    private static final int DETECT_LINES = 50;
+
+    final Path path;
+    final int index;
+    private final BufferedReader reader;
+    private final Ingest ingest;
+    private final Source forced;
+    private final Source detected;
+    private final Consumer<DeadLetter> deadLetters;
+    private final ArrayDeque<LogEvent> ready = new ArrayDeque<>();
+    private final ArrayDeque<String> lookahead = new ArrayDeque<>();
+    private final String key;
+    private final java.util.LinkedHashMap<String, Pending> pending = new java.util.LinkedHashMap<>();
+    private boolean eof;
+    long bytesRead;
+
+    FileCursor(final Path path, final int index, final Ingest ingest, final Source forced,
+               final Consumer<DeadLetter> deadLetters) throws IOException {
+        this.path = path;
+        this.index = index;
+        this.ingest = ingest;
+        this.forced = forced;
+        this.deadLetters = deadLetters;
+        this.key = path.toString();
+        this.reader = open(path);
+        if (forced == null) {
+            final List<String> first = new ArrayList<>();
+            String l;
+            while (first.size() < DETECT_LINES && (l = reader.readLine()) != null) {
+                lookahead.add(l);
+                if (!l.isBlank()) {
+                    first.add(l);
+                }
+            }
+            this.detected = SourceDetector.detectFile(first);
+        } else {
+            this.detected = forced;
+        }
+    }
+
+    /** The source detected for (or forced on) this file; null when unknown. */
+    Source source() {
+        return detected;
+    }
+
+    private static BufferedReader open(final Path path) throws IOException {
+        InputStream in = Files.newInputStream(path);
+        final PushbackInputStream pb = new PushbackInputStream(in, 2);
+        final byte[] magic = new byte[2];
+        final int n = pb.readNBytes(magic, 0, 2);
+        if (n > 0) {
+            pb.unread(magic, 0, n);
+        }
+        in = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b
+            ? new GZIPInputStream(pb, 1 << 16) : pb;
+        final var decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+    }
+
+    /** The next event of this file, or null at its end. */
+    LogEvent next() throws IOException {
+        while (ready.isEmpty() && !eof) {
+            final String line = lookahead.isEmpty() ? reader.readLine() : lookahead.poll();
+            if (line == null) {
+                eof = true;
+                for (final String k : new ArrayList<>(pending.keySet())) {
+                    ingest.flush(k, this, this);
+                }
+                break;
+            }
+            bytesRead += line.length() + 1;
+            ingest.acceptLine(line, key, forced, LogEvent.NO_TIME, this, this);
+        }
+        return ready.poll();
+    }
+
+    @Override
+    public void event(final LogEvent event) {
+        ready.add(event);
+    }
+
+    @Override
+    public void deadLetter(final DeadLetter deadLetter) {
+        deadLetters.accept(deadLetter);
+    }
+
+    @Override
+    public Pending get(final String streamKey) {
+        return pending.get(streamKey);
+    }
+
+    @Override
+    public void put(final String streamKey, final Pending p) {
+        pending.put(streamKey, p);
+    }
+
+    @Override
+    public void delete(final String streamKey) {
+        pending.remove(streamKey);
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.vigil.replay;
+
+import dev.vigil.parse.Source;
+
+/**
+ * Options of a file replay.
+ *
+ * @param forcedSource parse every file as this source (null = detect per file)
+ * @param since        skip events before this epoch ms (inclusive bound), or null
+ * @param until        skip events at or after this epoch ms, or null
+ * @param tickMillis   event-time tick interval of the front end
+ * @param resolveAtEnd resolve every open episode at the end of the input (postmortems want closed episodes; the
+ *                     runner-equivalence test turns it off to compare with a live run that has not ended)
+ */
+public record ReplayOptions(Source forcedSource, Long since, Long until, long tickMillis, boolean resolveAtEnd) {
+
+    /** Detect sources, no time range, default tick, resolve at end. */
+    public static ReplayOptions defaults() {
+        return new ReplayOptions(null, null, null, dev.vigil.engine.FrontEnd.DEFAULT_TICK_MILLIS, true);
+    }
+
+    /** Same options with another forced source. */
+    public ReplayOptions withSource(final Source source) {
+        return new ReplayOptions(source, since, until, tickMillis, resolveAtEnd);
+    }
+
+    /** Same options, without the end-of-input resolve. */
+    public ReplayOptions withoutResolveAtEnd() {
+        return new ReplayOptions(forcedSource, since, until, tickMillis, false);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.vigil.topology;
+
+import dev.vigil.engine.DeadLetter;
+import dev.vigil.engine.EventSink;
+import dev.vigil.engine.FrontEnd;
+import dev.vigil.engine.Hit;
+import dev.vigil.engine.Ingest;
+import dev.vigil.engine.Pending;
+import dev.vigil.engine.PendingStore;
+import dev.vigil.engine.SignalSink;
+import dev.vigil.engine.Stats;
+import dev.vigil.pack.PatternPack;
+import dev.vigil.parse.LogEvent;
+import dev.vigil.parse.Parsers;
+import dev.vigil.parse.Source;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Decode, fold, parse and match, per input partition: the engine's {@link Ingest} and {@link FrontEnd} wired to
+ * a pending-entries state store. Emits hits keyed by alert id, ticks, and dead letters with reason headers.
+ * Output records carry the input record's timestamp (publish time), never an old event time that retention
+ * would delete; the event time travels in the value.
+ */
+final class ParseMatchProcessor implements Processor<byte[], byte[], String, Routed>, EventSink, SignalSink {
+
+    private final PatternPack pack;
+    private final Parsers parsers;
+    private final EngineConfig cfg;
+    private final Stats stats;
+    private ProcessorContext<String, Routed> context;
+    private KeyValueStore<String, Pending> store;
+    private Ingest ingest;
+    private FrontEnd front;
+    private long currentTimestamp;
+    private RecordMetadata currentOrigin;
+    private PendingStore pendingStore;
+    /** Wall-clock time each pending entry was last extended (not persisted: a restart flushes at once). */
+    private final Map<String, Long> pendingSince = new HashMap<>();
+
+    ParseMatchProcessor(final PatternPack pack, final Parsers parsers, final EngineConfig cfg, final Stats stats) {
+        this.pack = pack;
+        this.parsers = parsers;
+        this.cfg = cfg;
+        this.stats = stats;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Routed> ctx) {
+        this.context = ctx;
+        this.store = ctx.getStateStore(Names.PENDING_STORE);
+        this.ingest = new Ingest(parsers, stats);
+        this.front = new FrontEnd(pack, cfg.tickMillis(), stats);
+        this.pendingStore = newPendingStore();
+        ctx.schedule(Duration.ofMillis(Math.max(100, cfg.idleFlushMillis() / 2)), PunctuationType.WALL_CLOCK_TIME,
+            this::flushIdle);
+    }
+
+    @Override
+    public void process(final Record<byte[], byte[]> record) {
+        currentTimestamp = record.timestamp();
+        currentOrigin = context.recordMetadata().orElse(null);
+        final String topic = currentOrigin == null ? "" : currentOrigin.topic();
+        final String prefix = topic + "/" + (currentOrigin == null ? 0 : currentOrigin.partition());
+        final Source forced = cfg.topicSources().get(topic);
+        final byte[] value = record.value() == null ? new byte[0] : record.value();
+        ingest.accept(value, prefix, forced, record.timestamp(), pendingStore, this);
+    }
+
+    private PendingStore newPendingStore() {
+        return new PendingStore() {
+            @Override
+            public Pending get(final String key) {
+                return store.get(key);
+            }
+
+            @Override
+            public void put(final String key, final Pending p) {
+                store.put(key, p);
+                pendingSince.put(key, context.currentSystemTimeMs());
+            }
+
+            @Override
+            public void delete(final String key) {
+                store.delete(key);
+                pendingSince.remove(key);
+            }
+        };
+    }
+
+    private void flushIdle(final long now) {
+        final List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<String, Pending> it = store.all()) {
+            while (it.hasNext()) {
+                final KeyValue<String, Pending> kv = it.next();
+                final Long since = pendingSince.get(kv.key);
+                if (since == null || now - since >= cfg.idleFlushMillis()) {
+                    idle.add(kv.key);
+                }
+            }
+        }
+        currentOrigin = null;
+        for (final String key : idle) {
+            final Pending p = store.get(key);
+            currentTimestamp = p == null ? now : Math.max(0, p.fallbackTime());
+            ingest.flush(key, pendingStore, this);
+        }
+    }
+
+    @Override
+    public void event(final LogEvent event) {
+        front.onEvent(event, this);
+    }
+
+    @Override
+    public void deadLetter(final DeadLetter d) {
+        final RecordHeaders h = new RecordHeaders();
+        h.add(Topics.HEADER_REASON, d.reason().getBytes(StandardCharsets.UTF_8));
+        h.add(Topics.HEADER_DETAIL, d.detail().getBytes(StandardCharsets.UTF_8));
+        if (d.source() != null) {
+            h.add(Topics.HEADER_SOURCE, d.source().getBytes(StandardCharsets.UTF_8));
+        }
+        if (currentOrigin != null) {
+            h.add(Topics.HEADER_ORIGIN, (currentOrigin.topic() + "/" + currentOrigin.partition() + "@"
+                + currentOrigin.offset()).getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(new Record<>(d.reason(), new Routed(null, d), currentTimestamp, h));
+    }
+
+    @Override
+    public void hit(final Hit hit) {
+        final String id = dev.vigil.alert.Fingerprint.of(hit.signature(), hit.labels());
+        context.forward(new Record<>(id, new Routed(new Signal(hit, hit.time()), null), currentTimestamp));
+    }
+
+    @Override
+    public void tick(final long time) {
+        context.forward(new Record<>(Signal.TICK_KEY, new Routed(Signal.tick(time), null), currentTimestamp));
+    }
+}
