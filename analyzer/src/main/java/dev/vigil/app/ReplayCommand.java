@@ -59,8 +59,39 @@ final class ReplayCommand implements Callable<Integer> {
         description = "Write every line that could not be parsed to FILE (JSON lines: reason, detail, line, bytes).")
     Path deadLetters;
 
+    @Option(names = "--year", paramLabel = "YYYY",
+        description = "Year of syslog-style lines that carry none (default: the latest year not in the future).")
+    Integer year;
+
+    @Option(names = "--timezone", paramLabel = "ZONE", defaultValue = "UTC",
+        description = "Zone of timestamps written in local time without an offset (nginx error log, Synapse, "
+            + "syslog), e.g. Europe/Berlin (default: ${DEFAULT-VALUE}).")
+    String timezone;
+
+    @Option(names = "--pg-prefix", paramLabel = "PREFIX",
+        description = "PostgreSQL log_line_prefix in use (repeatable; default: '%m [%p] ' and '%m [%p] %q%u@%d ').")
+    List<String> pgPrefixes = new ArrayList<>();
+
     @Mixin
     PackOptions pack = new PackOptions();
+
+    Parsers parsers() {
+        final java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(timezone);
+        } catch (final java.time.DateTimeException e) {
+            throw new UserError("--timezone: unknown zone '" + timezone + "' (e.g. UTC, Europe/Berlin)");
+        }
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        if (year != null) {
+            if (year < 1970 || year > 9999) {
+                throw new UserError("--year: " + year + " is not a plausible year");
+            }
+            clock = java.time.Clock.fixed(java.time.LocalDate.of(year, 12, 31).atTime(12, 0)
+                .toInstant(java.time.ZoneOffset.UTC), java.time.ZoneOffset.UTC);
+        }
+        return Parsers.of(pgPrefixes.isEmpty() ? null : pgPrefixes, zone, clock);
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -96,7 +127,7 @@ final class ReplayCommand implements Callable<Integer> {
         final ReplayRunner.Result result;
         try (DeadLetterWriter dlw = new DeadLetterWriter(deadLetters)) {
             final Consumer<Alert> sink = printer;
-            result = new ReplayRunner(p, Parsers.defaults(), pack.alertSettings(), options).run(files, sink, dlw);
+            result = new ReplayRunner(p, parsers(), pack.alertSettings(), options).run(files, sink, dlw);
         } catch (final NoSuchFileException e) {
             throw new UserError(e.getFile() + ": no such file");
         } finally {

@@ -35,7 +35,7 @@ class PackTest {
 
     @TestFactory
     Stream<DynamicTest> shouldPassEveryExample() {
-        return PackVerifier.verify(pack(), Parsers.defaults()).stream()
+        return PackVerifier.verify(pack(), dev.vigil.parse.TestParsers.fixed()).stream()
             .map(o -> DynamicTest.dynamicTest(o.signature() + " @" + o.line(),
                 () -> assertNull(o.problem(), o.toString())));
     }

@@ -47,7 +47,7 @@ class TopologyFactoryTest {
     private TestOutputTopic<String, byte[]> dead;
 
     static Topology topology() {
-        return TopologyFactory.build(PACK, Parsers.defaults(),
+        return TopologyFactory.build(PACK, dev.vigil.parse.TestParsers.fixed(),
             EngineConfig.defaults(AlertSettings.defaults("https://rb.example")), new Stats());
     }
 
@@ -140,7 +140,7 @@ class TopologyFactoryTest {
     void shouldFoldPostgresContinuationLinesAndFlushThemWhenIdle() {
         final PatternPack pack = TestPacks.of(TestPacks.signature("postgres_deadlock", Source.POSTGRES,
             "ERROR:\\s+deadlock detected\\nDETAIL:\\s+Process", 10 * MIN));
-        try (TopologyTestDriver d = new TopologyTestDriver(TopologyFactory.build(pack, Parsers.defaults(),
+        try (TopologyTestDriver d = new TopologyTestDriver(TopologyFactory.build(pack, dev.vigil.parse.TestParsers.fixed(),
             EngineConfig.defaults(AlertSettings.defaults("x")), new Stats()), props())) {
             final TestInputTopic<byte[], byte[]> in = d.createInputTopic(Topics.LOGS, new ByteArraySerializer(),
                 new ByteArraySerializer());
