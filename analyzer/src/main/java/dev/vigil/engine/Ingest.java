@@ -5,6 +5,10 @@ import dev.vigil.ingest.Envelope;
 import dev.vigil.ingest.EnvelopeDecoder;
 import dev.vigil.ingest.SourceDetector;
 import dev.vigil.parse.LogEvent;
+import dev.vigil.parse.NginxParser;
+import dev.vigil.parse.PostgresParser;
+import dev.vigil.parse.SynapseParser;
+import dev.vigil.parse.SyslogLine;
 import dev.vigil.parse.ParseException;
 import dev.vigil.parse.Parser;
 import dev.vigil.parse.Parsers;
@@ -48,6 +52,22 @@ public final class Ingest {
     private static final class Memory {
         Source source;
         long time = LogEvent.NO_TIME;
+    }
+
+    /**
+     * Fast path of source detection: most lines of a stream have the shape of its previous line's source, so
+     * test that one first. Only for shapes no other source shares (syslog-framed lines take the full path).
+     */
+    private static boolean sameShape(final Source last, final String line) {
+        if (last == null || line.isEmpty() || SyslogLine.startsWithTimestamp(line)) {
+            return false;
+        }
+        switch (last) {
+            case NGINX: return NginxParser.looksLikeAccess(line) || NginxParser.looksLikeError(line);
+            case SYNAPSE: return SynapseParser.looksLikeSynapse(line);
+            case POSTGRES: return line.charAt(0) != '{' && PostgresParser.looksLikePostgres(line);
+            default: return false;
+        }
     }
 
     private Memory memory(final String key) {
@@ -149,10 +169,10 @@ public final class Ingest {
         if (src == null) {
             src = SourceDetector.fromEnvelope(env);
         }
-        if (src == null) {
-            src = SourceDetector.fromLine(env.text());
-        }
         final Memory memory = memory(key);
+        if (src == null) {
+            src = sameShape(memory.source, env.text()) ? memory.source : SourceDetector.fromLine(env.text());
+        }
         if (src == null) {
             src = memory.source;
         } else {

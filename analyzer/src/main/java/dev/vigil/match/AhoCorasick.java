@@ -10,7 +10,7 @@ import java.util.Queue;
  * An ASCII case-insensitive Aho-Corasick automaton compiled to a dense DFA over a reduced alphabet: every
  * character that occurs in some literal gets its own class, all others share class 0. Non-ASCII characters are
  * folded into one class, so the filter may let a line through that a literal does not quite contain — never the
- * reverse; the regex that follows decides.
+ * reverse; the regex that follows decides. Not thread-safe (a scratch buffer is reused): one per matcher.
  */
 final class AhoCorasick {
 
@@ -20,6 +20,8 @@ final class AhoCorasick {
     private final int[] next;
     /** Pattern ids ending at each state (own and inherited through failure links), or null. */
     private final int[][] outputs;
+    /** Scratch copy of the scanned text: indexing a char[] is much cheaper than String.charAt per char. */
+    private char[] buffer = new char[512];
 
     AhoCorasick(final List<String> literals) {
         int nextClass = 1;
@@ -113,15 +115,23 @@ final class AhoCorasick {
      *
      * @return the number of distinct literals newly marked
      */
-    int scan(final CharSequence text, final boolean[] hit) {
+    int scan(final String text, final boolean[] hit) {
         final int otherClass = classes - 1;
         int state = 0;
         int found = 0;
         final int len = text.length();
+        if (buffer.length < len) {
+            buffer = new char[Math.max(len, buffer.length * 2)];
+        }
+        final char[] chars = buffer;
+        text.getChars(0, len, chars, 0);
+        final byte[] cls = classOf;
+        final int[] dfa = next;
+        final int width = classes;
         for (int i = 0; i < len; i++) {
-            final char ch = text.charAt(i);
+            final char ch = chars[i];
             final int c = ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
-            state = next[state * classes + (c < 128 ? classOf[c] : otherClass)];
+            state = dfa[state * width + (c < 128 ? cls[c] : otherClass)];
             final int[] out = outputs[state];
             if (out != null) {
                 for (final int p : out) {

@@ -7,8 +7,10 @@ import dev.vigil.parse.LogEvent;
 
 /**
  * One field condition of a signature's {@code when} list: {@code <field> <op> <value>}. Numbers compare
- * numerically, {@code level} by severity order, {@code =~}/{@code !~} are re2j searches. A missing field makes
- * every operator false except {@code !=} and {@code !~}.
+ * numerically, {@code level} by severity order, {@code =~}/{@code !~} are re2j searches. Besides parsed fields,
+ * {@code message} (the text the regex sees) and {@code host} can be tested — {@code message !~ inotify} excludes
+ * a benign sibling of a matching line. A missing field makes every operator false except {@code !=} and
+ * {@code !~}.
  */
 public final class Condition {
 
@@ -118,7 +120,13 @@ public final class Condition {
         if (level != null) {
             return compare(e.level().compareTo(level));
         }
-        final Object v = "level".equals(field) ? e.level().id() : e.fields().get(field);
+        final Object v;
+        switch (field) {
+            case "level": v = e.level().id(); break;
+            case "message": v = e.message(); break;
+            case "host": v = e.host(); break;
+            default: v = e.fields().get(field); break;
+        }
         if (v == null) {
             return op == Op.NE || op == Op.NOT_MATCH;
         }

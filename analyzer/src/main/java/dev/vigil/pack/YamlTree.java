@@ -15,7 +15,7 @@ import java.util.Map;
  * A YAML document read into a small tree that remembers the line of every node, so that the strict loader can
  * say "file:line: what is wrong" for semantic errors too (Jackson's own tree forgets locations).
  */
-final class YamlTree {
+public final class YamlTree {
 
     private static final YAMLFactory FACTORY = new YAMLFactory();
 
@@ -23,49 +23,56 @@ final class YamlTree {
     }
 
     /** A node and the 1-based line it starts on. */
-    abstract static class Node {
-        final int line;
+    public abstract static class Node {
+        /** 1-based line. */
+        public final int line;
 
         Node(final int line) {
             this.line = line;
         }
 
-        abstract String kind();
+        /** What kind of node, for messages ("a mapping"). */
+        public abstract String kind();
     }
 
     /** A mapping; keys keep their order and their own line. */
-    static final class MapNode extends Node {
-        final Map<String, Node> entries = new LinkedHashMap<>();
-        final Map<String, Integer> keyLines = new LinkedHashMap<>();
+    public static final class MapNode extends Node {
+        /** Entries in file order. */
+        public final Map<String, Node> entries = new LinkedHashMap<>();
+        /** Line of each key. */
+        public final Map<String, Integer> keyLines = new LinkedHashMap<>();
 
         MapNode(final int line) {
             super(line);
         }
 
         @Override
-        String kind() {
+        public String kind() {
             return "a mapping";
         }
     }
 
     /** A sequence. */
-    static final class ListNode extends Node {
-        final List<Node> items = new ArrayList<>();
+    public static final class ListNode extends Node {
+        /** Items in order. */
+        public final List<Node> items = new ArrayList<>();
 
         ListNode(final int line) {
             super(line);
         }
 
         @Override
-        String kind() {
+        public String kind() {
             return "a list";
         }
     }
 
     /** A scalar; {@code text} is null for YAML null. */
-    static final class Scalar extends Node {
-        final String text;
-        final boolean number;
+    public static final class Scalar extends Node {
+        /** Text, or null for YAML null. */
+        public final String text;
+        /** Whether YAML typed it as a number. */
+        public final boolean number;
 
         Scalar(final int line, final String text, final boolean number) {
             super(line);
@@ -74,13 +81,13 @@ final class YamlTree {
         }
 
         @Override
-        String kind() {
+        public String kind() {
             return text == null ? "null" : "a scalar";
         }
     }
 
     /** Parses one document; duplicate keys are reported as errors by line. */
-    static Node parse(final Reader reader) throws IOException, YamlError {
+    public static Node parse(final Reader reader) throws IOException, YamlError {
         try (JsonParser p = FACTORY.createParser(reader)) {
             final JsonToken first = p.nextToken();
             if (first == null) {
@@ -131,8 +138,9 @@ final class YamlTree {
     }
 
     /** A structural YAML problem found while building the tree. */
-    static final class YamlError extends Exception {
-        final int line;
+    public static final class YamlError extends Exception {
+        /** Line of the problem. */
+        public final int line;
 
         YamlError(final int line, final String message) {
             super(message, null, false, false);
