@@ -192,7 +192,7 @@ final class LiveRunner implements AutoCloseable {
     void start() {
         final EngineConfig engine = new EngineConfig(cfg.inputTopics, cfg.inputPattern, cfg.topicSources,
             cfg.alertsTopic, cfg.deadLetterTopic, settings, dev.vigil.engine.FrontEnd.DEFAULT_TICK_MILLIS,
-            cfg.idleFlushMillis);
+            cfg.idleFlushMillis, cfg.idleMillis);
         streams = new KafkaStreams(TopologyFactory.build(pack, parsers, engine, stats), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);

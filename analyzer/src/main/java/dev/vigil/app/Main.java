@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code vigil} command line: wires configuration and lifecycle; the engine lives elsewhere. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Log-stream anomaly analyzer: diagnosed alerts from nginx, PostgreSQL, Synapse and journald logs.",
-    subcommands = {ReplayCommand.class, CheckCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, ShipCommand.class, ReplayCommand.class, CheckCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Override
@@ -43,12 +44,17 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
-    /** Version from the jar manifest. */
+    /** Vigil's version from the jar manifest, "dev" when run from classes. */
+    static String version() {
+        final String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** Version for --version. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            final String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"vigil " + (v == null ? "dev" : v)};
+            return new String[] {"vigil " + version()};
         }
     }
 }

@@ -31,7 +31,8 @@ final class VigilConfig {
 
     private static final Set<String> KEYS = Set.of("bootstrap_servers", "application_id", "input", "alerts_topic",
         "deadletter_topic", "partitions", "replication_factor", "patterns", "runbook_base_url",
-        "processing_guarantee", "stream_threads", "standby_replicas", "state_dir", "idle_flush", "renotify",
+        "processing_guarantee", "stream_threads", "standby_replicas", "state_dir", "idle_flush", "idle_timeout",
+        "renotify",
         "kafka", "embedded", "metrics");
     private static final Set<String> INPUT_KEYS = Set.of("topics", "pattern", "sources");
     private static final Set<String> EMBEDDED_KEYS = Set.of("port", "data_dir");
@@ -53,6 +54,7 @@ final class VigilConfig {
     int standbyReplicas;
     String stateDir = ".vigil/state";
     long idleFlushMillis = 2_000;
+    long idleMillis = 60_000;
     long renotifyMillis = 4 * 3_600_000L;
     final Map<String, String> kafka = new TreeMap<>();
     int embeddedPort = 9092;
@@ -163,6 +165,7 @@ final class VigilConfig {
                         break;
                     case "state_dir": c.stateDir = text(v); break;
                     case "idle_flush": c.idleFlushMillis = duration(v); break;
+                    case "idle_timeout": c.idleMillis = duration(v); break;
                     case "renotify": c.renotifyMillis = duration(v); break;
                     case "kafka":
                         for (final Map.Entry<String, Node> k : map(v, "kafka").entries.entrySet()) {

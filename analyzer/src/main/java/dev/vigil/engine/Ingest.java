@@ -55,6 +55,15 @@ public final class Ingest {
     }
 
     /**
+     * Whether a line its pending entry's parser would take as a continuation is in fact the first line of another
+     * source's entry (a PostgreSQL line after a Python traceback when both arrive in one partition).
+     */
+    private static boolean startsOther(final String line, final Source pendingSource) {
+        final Source s = SourceDetector.fromLine(line);
+        return s != null && s != pendingSource;
+    }
+
+    /**
      * Fast path of source detection: most lines of a stream have the shape of its previous line's source, so
      * test that one first. Only for shapes no other source shares (syslog-framed lines take the full path).
      */
@@ -157,7 +166,7 @@ public final class Ingest {
         if (p != null) {
             final Parser parser = parsers.get(p.source());
             if (p.lines() < MAX_ENTRY_LINES && p.envelope().text().length() + env.text().length() < MAX_ENTRY_CHARS
-                && parser.continues(p.envelope().text(), env.text())) {
+                && parser.continues(p.envelope().text(), env.text()) && !startsOther(env.text(), p.source())) {
                 appendTo(p, env.text(), key, pending);
                 stats.read(p.source().id());
                 return;

@@ -105,6 +105,41 @@ public final class ReplayRunner {
         return new Result(stats, sources, outOfRange, System.nanoTime() - start);
     }
 
+    /**
+     * Visits the entries of {@code files} merged by event time, each with the file it came from — how the demo
+     * publishes its samples so that they arrive as a live system would write them.
+     */
+    public static void forEachEntry(final List<Path> files, final Parsers parsers,
+                                    final java.util.function.BiConsumer<Path, LogEvent> visitor) throws IOException {
+        final Ingest ingest = new Ingest(parsers, new Stats());
+        final List<FileCursor> cursors = new ArrayList<>();
+        try {
+            final PriorityQueue<Head> queue = new PriorityQueue<>(
+                Comparator.comparingLong((Head h) -> h.event.time()).thenComparingInt(h -> h.cursor.index));
+            for (int i = 0; i < files.size(); i++) {
+                final FileCursor c = new FileCursor(files.get(i), i, ingest, null, d -> { });
+                cursors.add(c);
+                final LogEvent e = c.next();
+                if (e != null) {
+                    queue.add(new Head(e, c));
+                }
+            }
+            while (!queue.isEmpty()) {
+                final Head h = queue.poll();
+                visitor.accept(h.cursor.path, h.event);
+                final LogEvent n = h.cursor.next();
+                if (n != null) {
+                    h.event = n;
+                    queue.add(h);
+                }
+            }
+        } finally {
+            for (final FileCursor c : cursors) {
+                c.close();
+            }
+        }
+    }
+
     /** A file's next event in the merge queue. */
     private static final class Head {
         LogEvent event;

@@ -15,6 +15,11 @@ public record AlertSettings(String runbookBase, long renotifyMillis, int maxEvid
         return new AlertSettings(runbookBase, 4 * 3_600_000L, 3, 512);
     }
 
+    /** Same settings with another renotify period. */
+    public AlertSettings withRenotify(final long millis) {
+        return new AlertSettings(runbookBase, millis, maxEvidence, maxEvidenceChars);
+    }
+
     /** Runbook URL of a {@code file.md#anchor} reference. */
     public String runbookUrl(final String ref) {
         if (runbookBase == null || runbookBase.isEmpty()) {

@@ -18,14 +18,15 @@ import java.util.Map;
  * @param alertSettings   lifecycle settings
  * @param tickMillis      event-time tick interval
  * @param idleFlushMillis wall-clock idle time after which a pending multi-line entry is emitted
+ * @param idleMillis      wall-clock time after which a silent input task no longer holds event time back
  */
 public record EngineConfig(List<String> inputTopics, String inputPattern, Map<String, Source> topicSources,
                            String alertsTopic, String deadLetterTopic, AlertSettings alertSettings, long tickMillis,
-                           long idleFlushMillis) {
+                           long idleFlushMillis, long idleMillis) {
 
     /** Default topic names of DESIGN.md. */
     public static EngineConfig defaults(final AlertSettings settings) {
         return new EngineConfig(List.of(Topics.LOGS), null, Map.of(), Topics.ALERTS, Topics.DEAD_LETTER, settings,
-            FrontEnd.DEFAULT_TICK_MILLIS, 2_000);
+            FrontEnd.DEFAULT_TICK_MILLIS, 2_000, 60_000);
     }
 }

@@ -65,6 +65,9 @@ final class JsonSerdes {
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("t", s.time());
+            if (s.origin() != null) {
+                g.writeStringField("o", s.origin());
+            }
             final Hit h = s.hit();
             if (h != null) {
                 g.writeStringField("s", h.signature());
@@ -87,6 +90,7 @@ final class JsonSerdes {
             long time = 0;
             String sig = null;
             String line = null;
+            String origin = null;
             final TreeMap<String, String> labels = new TreeMap<>();
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -96,6 +100,7 @@ final class JsonSerdes {
                     case "t": time = p.getLongValue(); break;
                     case "s": sig = p.getText(); break;
                     case "l": line = p.getText(); break;
+                    case "o": origin = p.getText(); break;
                     case "k":
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             final String k = p.currentName();
@@ -106,8 +111,8 @@ final class JsonSerdes {
                     default: p.skipChildren();
                 }
             }
-            return sig == null ? Signal.tick(time)
-                : new Signal(new Hit(sig, Collections.unmodifiableSortedMap(labels), time, line), time);
+            return sig == null ? Signal.tick(origin == null ? "" : origin, time)
+                : new Signal(new Hit(sig, Collections.unmodifiableSortedMap(labels), time, line), time, null);
         } catch (final IOException e) {
             throw new SerializationException("cannot read signal", e);
         }

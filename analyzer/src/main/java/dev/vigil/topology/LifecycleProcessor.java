@@ -63,7 +63,7 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
         lifecycle = new AlertLifecycle(pack, cfg.alertSettings(), store, a -> {
             stats.alerted(a.status().id());
             context.forward(new Record<>(a.id(), AlertJson.bytes(a), currentTimestamp));
-        });
+        }, cfg.idleMillis());
     }
 
     @Override
@@ -74,7 +74,7 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
             return;
         }
         if (s.isTick()) {
-            lifecycle.advance(s.time());
+            lifecycle.watermark(s.origin(), s.time(), context.currentSystemTimeMs());
         } else {
             lifecycle.onHit(s.hit());
         }

@@ -48,6 +48,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     private long currentTimestamp;
     private RecordMetadata currentOrigin;
     private PendingStore pendingStore;
+    private String origin;
     /** Wall-clock time each pending entry was last extended (not persisted: a restart flushes at once). */
     private final Map<String, Long> pendingSince = new HashMap<>();
 
@@ -65,6 +66,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
         this.ingest = new Ingest(parsers, stats);
         this.front = new FrontEnd(pack, cfg.tickMillis(), stats);
         this.pendingStore = newPendingStore();
+        this.origin = ctx.taskId().toString();
         ctx.schedule(Duration.ofMillis(Math.max(100, cfg.idleFlushMillis() / 2)), PunctuationType.WALL_CLOCK_TIME,
             this::flushIdle);
     }
@@ -143,11 +145,12 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     @Override
     public void hit(final Hit hit) {
         final String id = dev.vigil.alert.Fingerprint.of(hit.signature(), hit.labels());
-        context.forward(new Record<>(id, new Routed(new Signal(hit, hit.time()), null), currentTimestamp));
+        context.forward(new Record<>(id, new Routed(new Signal(hit, hit.time(), null), null), currentTimestamp));
     }
 
     @Override
     public void tick(final long time) {
-        context.forward(new Record<>(Signal.TICK_KEY, new Routed(Signal.tick(time), null), currentTimestamp));
+        context.forward(new Record<>(Signal.TICK_KEY, new Routed(Signal.tick(origin, time), null),
+            currentTimestamp));
     }
 }

@@ -86,6 +86,7 @@ class AlertLifecycleTest {
     @Test
     void shouldStartANewEpisodeAfterResolving() {
         lifecycle.onHit(hit("web1", T0));
+        lifecycle.advance(T0 + 30 * MIN);
         lifecycle.onHit(hit("web1", T0 + 30 * MIN));
         assertEquals(3, out.size());
         assertEquals(Alert.Status.RESOLVED, out.get(1).status());
@@ -96,6 +97,7 @@ class AlertLifecycleTest {
     @Test
     void shouldRenotifyWithUpdatedCountersAfterTheRenotifyPeriod() {
         for (int i = 0; i <= 70; i += 5) {
+            lifecycle.advance(T0 + i * MIN);
             lifecycle.onHit(hit("web1", T0 + i * MIN));
         }
         assertEquals(2, out.size());
@@ -113,6 +115,37 @@ class AlertLifecycleTest {
         assertEquals("web1", out.get(2).labels().get("host"));
         assertEquals(T0 + 10 * MIN, out.get(2).endsAt());
         assertEquals(T0 + 11 * MIN, out.get(3).endsAt());
+    }
+
+    @Test
+    void shouldNotLetHitsMoveTime() {
+        lifecycle.onHit(hit("web1", T0));
+        lifecycle.onHit(hit("web2", T0 + 60 * MIN));
+        assertEquals(2, out.size(), "only ticks resolve: a hit from a fast stream must not end another's episode");
+    }
+
+    @Test
+    void shouldFollowTheSlowestInputStream() {
+        lifecycle.watermark("task-b", T0, 0);
+        lifecycle.onHit(hit("web1", T0));
+        lifecycle.watermark("task-a", T0 + 60 * MIN, 0);
+        lifecycle.watermark("task-b", T0 + 5 * MIN, 0);
+        assertEquals(1, out.size(), "task-b is still at 10:05: web1 may yet get more lines");
+        lifecycle.watermark("task-b", T0 + 10 * MIN, 1_000);
+        assertEquals(2, out.size());
+    }
+
+    @Test
+    void shouldStopWaitingForAnIdleInputStream() {
+        final AlertLifecycle idle = new AlertLifecycle(TestPacks.of(TestPacks.signature("nginx_upstream_down",
+            Source.NGINX, "connect\\(\\) failed", 10 * MIN)), AlertSettings.defaults("x"), new MapEpisodeStore(),
+            out::add, 30_000);
+        idle.onHit(hit("web1", T0));
+        idle.watermark("task-b", T0 + MIN, 0);
+        idle.watermark("task-a", T0 + 60 * MIN, 29_999);
+        assertEquals(1, out.size());
+        idle.watermark("task-a", T0 + 61 * MIN, 30_000);
+        assertEquals(2, out.size(), "task-b said nothing for 30 s of wall-clock time: it no longer holds time back");
     }
 
     @Test
