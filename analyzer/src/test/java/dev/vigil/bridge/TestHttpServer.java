@@ -34,7 +34,8 @@ final class TestHttpServer implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** One recorded request. */
-    record Request(String method, String path, Map<String, String> headers, byte[] body, String answer) {
+    record Request(String method, String path, Map<String, String> headers, byte[] body, String answer,
+                   long nanos) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -152,11 +153,12 @@ final class TestHttpServer implements AutoCloseable {
         }
         final Map<String, String> headers = new TreeMap<>();
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-        final Request probe = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), headers, body, "");
+        final Request probe = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(), headers, body, "",
+            System.nanoTime());
         final Response r;
         synchronized (this) {
             r = script.isEmpty() ? responder.apply(probe) : script.pollFirst();
-            requests.add(new Request(probe.method(), probe.path(), headers, body, r.describe()));
+            requests.add(new Request(probe.method(), probe.path(), headers, body, r.describe(), probe.nanos()));
         }
         if (r.close()) {
             ex.close();
