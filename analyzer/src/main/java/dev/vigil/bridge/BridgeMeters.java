@@ -1,0 +1,84 @@
+package dev.vigil.bridge;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Every meter of the bridge, in one place. Tag values come from bounded sets only: {@code target} is one of three
+ * ids, {@code outcome} one of four, {@code reason} one of the codes listed in docs/bridges.md.
+ */
+final class BridgeMeters {
+    static final String DELIVERIES = "vigil.bridge.deliveries";
+    static final String RETRIES = "vigil.bridge.retries";
+    static final String LATENCY = "vigil.bridge.delivery.latency";
+    static final String DEADLETTERS = "vigil.bridge.deadletters";
+    static final String REQUESTS = "vigil.bridge.requests";
+    static final String PENDING = "vigil.bridge.pending";
+
+    /** Per-alert outcomes. */
+    enum Outcome {
+        DELIVERED("delivered"), RETRIED("retried"), DEAD_LETTERED("dead_lettered"), DROPPED("dropped");
+
+        final String tag;
+
+        Outcome(final String tag) {
+            this.tag = tag;
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final String target;
+    private final Map<Outcome, Counter> deliveries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+    private final Map<String, Counter> deadletters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Timer latency;
+
+    BridgeMeters(final MeterRegistry registry, final TargetKind target) {
+        this.registry = registry;
+        this.target = target.id();
+        this.latency = Timer.builder(LATENCY).description("Time of one HTTP request to the target")
+            .tag("target", this.target).register(registry);
+        for (final Outcome o : Outcome.values()) {
+            deliveries.put(o, Counter.builder(DELIVERIES).description("Alerts by delivery outcome")
+                .tag("target", this.target).tag("outcome", o.tag).register(registry));
+        }
+    }
+
+    void delivery(final Outcome outcome, final int alerts) {
+        deliveries.get(outcome).increment(alerts);
+    }
+
+    /** One failed request that will be retried, by reason code. */
+    void retry(final String reason) {
+        retries.computeIfAbsent(reason, r -> Counter.builder(RETRIES).description("Failed requests retried later")
+            .tag("target", target).tag("reason", r).register(registry)).increment();
+    }
+
+    void deadLetter(final String reason) {
+        deadletters.computeIfAbsent(reason, r -> Counter.builder(DEADLETTERS)
+            .description("Alerts written to the bridge dead-letter topic")
+            .tag("target", target).tag("reason", r).register(registry)).increment();
+    }
+
+    /** One HTTP request made, {@code single} or {@code grouped}. */
+    void request(final boolean grouped) {
+        final String kind = grouped ? "grouped" : "single";
+        requests.computeIfAbsent(kind, k -> Counter.builder(REQUESTS).description("HTTP requests made")
+            .tag("target", target).tag("kind", k).register(registry)).increment();
+    }
+
+    void pendingGauge(final Supplier<Number> pending) {
+        Gauge.builder(PENDING, pending).description("Alerts read and not yet settled")
+            .tag("target", target).strongReference(true).register(registry);
+    }
+
+    Timer latency() {
+        return latency;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.vigil.bridge;
+
+/** Makes one HTTP call and classifies the answer; never throws for network or HTTP errors. */
+interface Sender {
+    SendResult send(HttpCall call);
+}
