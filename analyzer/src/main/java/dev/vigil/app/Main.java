@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code vigil} command line: wires configuration and lifecycle; the engine lives elsewhere. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Log-stream anomaly analyzer: diagnosed alerts from nginx, PostgreSQL, Synapse and journald logs.",
-    subcommands = {RunCommand.class, DemoCommand.class, ShipCommand.class, ReplayCommand.class, CheckCommand.class,
+    subcommands = {RunCommand.class, DemoCommand.class, ShipCommand.class, ReplayCommand.class, BridgeCommand.class,
+        CheckCommand.class,
         BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
