@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code vigil check}: validate the pattern pack and run every example (and rule test). */
-@Command(name = "check", description = {"Validate the pattern pack strictly and run every signature's examples.",
+@Command(name = "check", description = {"Validate the pattern pack strictly and run every signature's examples "
+    + "and every rule's tests.",
     "Exit code 0 when everything passes, 1 otherwise."})
 final class CheckCommand implements Callable<Integer> {
 
@@ -19,7 +20,9 @@ final class CheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final PatternPack p = pack.load();
-        final List<PackVerifier.Outcome> outcomes = PackVerifier.verify(p, Parsers.defaults());
+        final List<PackVerifier.Outcome> outcomes = new java.util.ArrayList<>(PackVerifier.verify(p,
+            Parsers.defaults()));
+        outcomes.addAll(dev.vigil.replay.RuleTester.verify(p, Parsers.defaults()));
         long failed = 0;
         for (final PackVerifier.Outcome o : outcomes) {
             if (!o.passed()) {
@@ -27,9 +30,9 @@ final class CheckCommand implements Callable<Integer> {
                 System.out.println("FAIL " + o);
             }
         }
-        System.out.printf(java.util.Locale.ROOT, "pattern pack %s (%s): %d signatures, %d examples: %d passed, "
-                + "%d failed%n", p.version(), pack.packDir(), p.signatures().size(), outcomes.size(),
-            outcomes.size() - failed, failed);
+        System.out.printf(java.util.Locale.ROOT, "pattern pack %s (%s): %d signatures, %d rules; %d examples and "
+                + "rule tests: %d passed, %d failed%n", p.version(), pack.packDir(), p.signatures().size(),
+            p.rules().size(), outcomes.size(), outcomes.size() - failed, failed);
         return failed == 0 ? 0 : 1;
     }
 }

@@ -8,4 +8,10 @@ public interface SignalSink {
 
     /** Stream time advanced to {@code time}; lets the back end resolve quiet episodes without new hits. */
     void tick(long time);
+
+    /** A pre-aggregated slice of a rule's input. */
+    void partial(dev.vigil.rule.Partial partial);
+
+    /** An event came later than some rule's grace and was left out of it (to be counted and dead-lettered). */
+    void late(dev.vigil.parse.LogEvent event);
 }

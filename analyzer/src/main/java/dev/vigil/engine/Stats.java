@@ -14,6 +14,8 @@ public final class Stats {
     private final Map<String, long[]> deadLettered = new TreeMap<>();
     private final Map<String, long[]> matches = new TreeMap<>();
     private final Map<String, long[]> alerts = new TreeMap<>();
+    private final Map<String, long[]> late = new TreeMap<>();
+    private final Map<String, long[]> evicted = new TreeMap<>();
     private long truncated;
 
     private static void inc(final Map<String, long[]> m, final String key, final long n) {
@@ -43,6 +45,24 @@ public final class Stats {
     /** An alert was emitted. */
     public void alerted(final String status) {
         inc(alerts, status, 1);
+    }
+
+    /** A line arrived later than a rule's grace and was left out of it. */
+    public void late(final String rule) {
+        inc(late, rule, 1);
+    }
+
+    /** A rule dropped a group to stay within its cardinality cap. */
+    public void evicted(final String rule) {
+        inc(evicted, rule, 1);
+    }
+
+    public Map<String, Long> lateByRule() {
+        return view(late);
+    }
+
+    public Map<String, Long> evictedByRule() {
+        return view(evicted);
     }
 
     /** A line was cut at the maximum length. */
@@ -115,6 +135,8 @@ public final class Stats {
         o.deadLettered.forEach((k, v) -> inc(deadLettered, k, v[0]));
         o.matches.forEach((k, v) -> inc(matches, k, v[0]));
         o.alerts.forEach((k, v) -> inc(alerts, k, v[0]));
+        o.late.forEach((k, v) -> inc(late, k, v[0]));
+        o.evicted.forEach((k, v) -> inc(evicted, k, v[0]));
         truncated += o.truncated;
     }
 }

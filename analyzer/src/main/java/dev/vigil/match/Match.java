@@ -10,6 +10,9 @@ import java.util.SortedMap;
  * @param signature the signature
  * @param labels    alert labels (host, named groups, label fields), sorted, cleaned and capped
  * @param event     the event it matched
+ * @param captures  named groups whose name starts with {@code _}, without the underscore: values rules can group
+ *                  by (a client address) that must not become alert labels
  */
-public record Match(Signature signature, SortedMap<String, String> labels, LogEvent event) {
+public record Match(Signature signature, SortedMap<String, String> labels, LogEvent event,
+                    java.util.Map<String, String> captures) {
 }

@@ -61,6 +61,9 @@ public final class SignatureMatcher {
         }
         if (m != null) {
             for (final String g : s.groupNames()) {
+                if (g.startsWith("_")) {
+                    continue;
+                }
                 final String v = m.group(g);
                 if (v != null) {
                     labels.put(g, SafeText.clean(v, MAX_LABEL_CHARS));
@@ -74,6 +77,23 @@ public final class SignatureMatcher {
             }
         }
         return Collections.unmodifiableSortedMap(labels);
+    }
+
+    /** Named groups starting with '_' (not labels), keyed without the underscore. */
+    static java.util.Map<String, String> captures(final Signature s, final Matcher m) {
+        if (m == null || !s.hasCaptures()) {
+            return java.util.Map.of();
+        }
+        final java.util.Map<String, String> out = new java.util.HashMap<>(4);
+        for (final String g : s.groupNames()) {
+            if (g.startsWith("_")) {
+                final String v = m.group(g);
+                if (v != null) {
+                    out.put(g.substring(1), SafeText.clean(v, MAX_LABEL_CHARS));
+                }
+            }
+        }
+        return out;
     }
 
     /** The signatures of one source and their prefilter. */
@@ -137,7 +157,7 @@ public final class SignatureMatcher {
                         continue;
                     }
                 }
-                out.accept(new Match(s, labels(s, e, m), e));
+                out.accept(new Match(s, labels(s, e, m), e, captures(s, m)));
             }
             if (any) {
                 java.util.Arrays.fill(candidate, false);

@@ -46,14 +46,16 @@ public final class PatternPack {
     private final Path dir;
     private final String version;
     private final List<Signature> signatures;
+    private final List<RuleSpec> rules;
     private final Map<String, Set<String>> runbookAnchors;
     private final Map<String, Signature> byId = new HashMap<>();
 
     private PatternPack(final Path dir, final String version, final List<Signature> signatures,
-                        final Map<String, Set<String>> runbookAnchors) {
+                        final List<RuleSpec> rules, final Map<String, Set<String>> runbookAnchors) {
         this.dir = dir;
         this.version = version;
         this.signatures = List.copyOf(signatures);
+        this.rules = List.copyOf(rules);
         this.runbookAnchors = runbookAnchors;
         for (final Signature s : this.signatures) {
             byId.put(s.id(), s);
@@ -62,7 +64,18 @@ public final class PatternPack {
 
     /** A pack made of the given signatures (tests, benchmarks); runbooks are not checked. */
     public static PatternPack of(final String version, final List<Signature> signatures) {
-        return new PatternPack(null, version, signatures, Map.of());
+        return new PatternPack(null, version, signatures, List.of(), Map.of());
+    }
+
+    /** A pack made of the given signatures and rules (tests, rule tests). */
+    public static PatternPack of(final String version, final List<Signature> signatures,
+                                 final List<RuleSpec> rules) {
+        return new PatternPack(null, version, signatures, rules, Map.of());
+    }
+
+    /** All windowed rules, sorted by id. */
+    public List<RuleSpec> rules() {
+        return rules;
     }
 
     /** The pack directory, or null for a pack built in code. */
@@ -120,11 +133,29 @@ public final class PatternPack {
                 }
             }
         }
+        final List<RuleSpec> rules = new ArrayList<>();
+        final Path ruleDir = dir.resolve("rules");
+        if (Files.isDirectory(ruleDir)) {
+            final Map<String, Signature> byId = new HashMap<>();
+            signatures.forEach(s -> byId.put(s.id(), s));
+            final Set<String> ids = new HashSet<>(byId.keySet());
+            for (final Path file : yamlFiles(ruleDir, problems, dir)) {
+                final RuleSpec r = new RuleReader(dir, file, anchors, byId, problems).read();
+                if (r != null) {
+                    if (!ids.add(r.id())) {
+                        problems.add(r.file() + ":1: id '" + r.id() + "' is already used by a signature or rule");
+                    } else {
+                        rules.add(r);
+                    }
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new PackException(problems);
         }
         signatures.sort((a, b) -> a.id().compareTo(b.id()));
-        return new PatternPack(dir, version, signatures, anchors);
+        rules.sort((a, b) -> a.id().compareTo(b.id()));
+        return new PatternPack(dir, version, signatures, rules, anchors);
     }
 
     private static String readVersion(final Path dir, final List<String> problems) {
@@ -217,51 +248,19 @@ public final class PatternPack {
     }
 
     /** Reads and validates one signature file, adding problems instead of throwing. */
-    private static final class SignatureReader {
-        private final Path file;
-        private final String name;
+    private static final class SignatureReader extends NodeReader {
         private final Map<String, Set<String>> anchors;
-        private final List<String> problems;
-        private final int problemsBefore;
 
         SignatureReader(final Path dir, final Path file, final Map<String, Set<String>> anchors,
                         final List<String> problems) {
-            this.file = file;
-            this.name = rel(dir, file);
+            super(dir, file, problems);
             this.anchors = anchors;
-            this.problems = problems;
-            this.problemsBefore = problems.size();
-        }
-
-        private void problem(final int line, final String what) {
-            problems.add(name + ":" + line + ": " + what);
         }
 
         Signature read() {
-            final Node root;
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                root = YamlTree.parse(r);
-            } catch (final YamlTree.YamlError e) {
-                problem(e.line, e.getMessage());
+            final MapNode m = readRoot("a signature", SIGNATURE_KEYS);
+            if (m == null) {
                 return null;
-            } catch (final com.fasterxml.jackson.core.JsonProcessingException e) {
-                problem(e.getLocation() == null ? 1 : e.getLocation().getLineNr(),
-                    "invalid YAML: " + e.getOriginalMessage());
-                return null;
-            } catch (final IOException e) {
-                problem(1, "cannot read (" + e.getMessage() + ")");
-                return null;
-            }
-            if (!(root instanceof MapNode)) {
-                problem(root.line, "a signature must be a mapping of keys, found " + root.kind());
-                return null;
-            }
-            final MapNode m = (MapNode) root;
-            for (final String key : m.entries.keySet()) {
-                if (!SIGNATURE_KEYS.contains(key)) {
-                    problem(m.keyLines.get(key), "unknown key '" + key + "' (allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(SIGNATURE_KEYS)) + ")");
-                }
             }
             final String id = requiredText(m, "id");
             final String title = requiredText(m, "title");
@@ -345,7 +344,8 @@ public final class PatternPack {
                 }
             }
             final String summary = optionalText(m, "summary", title);
-            final Set<String> knownLabels = new HashSet<>(groupNames);
+            final Set<String> knownLabels = new HashSet<>();
+            groupNames.stream().filter(g -> !g.startsWith("_")).forEach(knownLabels::add);
             knownLabels.addAll(labelFields);
             knownLabels.add("host");
             if (summary != null) {
@@ -372,7 +372,7 @@ public final class PatternPack {
             final List<Example> examples = readExamples(m, knownLabels);
             final List<String> fps = texts(scalarList(m, "falsepositives"));
             final List<String> tags = texts(scalarList(m, "tags"));
-            if (problems.size() > problemsBefore) {
+            if (failed()) {
                 return null;
             }
             return new Signature(id, title, status, source, severity, regex, List.copyOf(groupNames),
@@ -381,19 +381,7 @@ public final class PatternPack {
         }
 
         private void checkRunbook(final String runbook, final int line) {
-            final int hash = runbook.indexOf('#');
-            if (hash <= 0 || hash == runbook.length() - 1) {
-                problem(line, "runbook '" + runbook + "' must be '<file>.md#<anchor>'");
-                return;
-            }
-            final String f = runbook.substring(0, hash);
-            final String anchor = runbook.substring(hash + 1);
-            final Set<String> a = anchors.get(f);
-            if (a == null) {
-                problem(line, "runbook file runbooks/" + f + " does not exist");
-            } else if (!a.contains(anchor)) {
-                problem(line, "runbook anchor #" + anchor + " is not a heading in runbooks/" + f);
-            }
+            checkRunbook(runbook, line, anchors);
         }
 
         private List<Example> readExamples(final MapNode m, final Set<String> knownLabels) {
@@ -464,58 +452,5 @@ public final class PatternPack {
             return List.copyOf(out);
         }
 
-        private int line(final MapNode m, final String key) {
-            final Integer l = m.keyLines.get(key);
-            return l == null ? m.line : l;
-        }
-
-        private String requiredText(final MapNode m, final String key) {
-            final Node n = m.entries.get(key);
-            if (n == null) {
-                problem(m.line, "missing required key '" + key + "'");
-                return null;
-            }
-            if (!(n instanceof Scalar) || ((Scalar) n).text == null || ((Scalar) n).text.isBlank()) {
-                problem(n.line, "'" + key + "' must be non-empty text, found " + n.kind());
-                return null;
-            }
-            return ((Scalar) n).text;
-        }
-
-        private String optionalText(final MapNode m, final String key, final String dflt) {
-            final Node n = m.entries.get(key);
-            if (n == null) {
-                return dflt;
-            }
-            if (!(n instanceof Scalar) || ((Scalar) n).text == null) {
-                problem(n.line, "'" + key + "' must be text, found " + n.kind());
-                return dflt;
-            }
-            return ((Scalar) n).text;
-        }
-
-        private List<Scalar> scalarList(final MapNode m, final String key) {
-            final Node n = m.entries.get(key);
-            if (n == null) {
-                return List.of();
-            }
-            if (!(n instanceof ListNode)) {
-                problem(n.line, "'" + key + "' must be a list, found " + n.kind());
-                return List.of();
-            }
-            final List<Scalar> out = new ArrayList<>();
-            for (final Node item : ((ListNode) n).items) {
-                if (item instanceof Scalar && ((Scalar) item).text != null) {
-                    out.add((Scalar) item);
-                } else {
-                    problem(item.line, "items of '" + key + "' must be text, found " + item.kind());
-                }
-            }
-            return out;
-        }
-
-        private static List<String> texts(final List<Scalar> scalars) {
-            return scalars.stream().map(s -> s.text).collect(Collectors.toUnmodifiableList());
-        }
     }
 }

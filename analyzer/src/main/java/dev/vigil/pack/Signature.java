@@ -32,4 +32,14 @@ public record Signature(String id, String title, String status, Source source, S
                         List<String> literals, String summary, String diagnosis, String runbook,
                         long resolveAfterMillis, List<String> falsePositives, List<String> tags,
                         List<Example> examples, String file) {
+
+    /** Whether the regex has {@code _}-prefixed groups (captures for rules, not labels). */
+    public boolean hasCaptures() {
+        for (final String g : groupNames) {
+            if (g.startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

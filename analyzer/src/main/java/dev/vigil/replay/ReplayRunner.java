@@ -9,7 +9,12 @@ import dev.vigil.pack.PatternPack;
 import dev.vigil.parse.LogEvent;
 import dev.vigil.parse.Parsers;
 import dev.vigil.parse.Source;
+import dev.vigil.engine.SignalSink;
 import dev.vigil.rule.AlertLifecycle;
+import dev.vigil.rule.BackEnd;
+import dev.vigil.rule.MapPartialStore;
+import dev.vigil.rule.MapRuleStateStore;
+import dev.vigil.rule.RuleEngine;
 import dev.vigil.rule.AlertSettings;
 import dev.vigil.rule.MapEpisodeStore;
 import java.io.IOException;
@@ -57,10 +62,37 @@ public final class ReplayRunner {
         final Stats stats = new Stats();
         final Ingest ingest = new Ingest(parsers, stats);
         final FrontEnd front = new FrontEnd(pack, options.tickMillis(), stats);
-        final AlertLifecycle lifecycle = new AlertLifecycle(pack, settings, new MapEpisodeStore(), a -> {
+        final Consumer<Alert> out = a -> {
             stats.alerted(a.status().id());
             alerts.accept(a);
-        });
+        };
+        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapEpisodeStore(), out),
+            new RuleEngine(pack, settings, new MapRuleStateStore(), out, stats), Long.MAX_VALUE);
+        final MapPartialStore partials = new MapPartialStore();
+        final SignalSink sink = new SignalSink() {
+            @Override
+            public void hit(final dev.vigil.engine.Hit hit) {
+                back.hit(hit);
+            }
+
+            @Override
+            public void tick(final long time) {
+                back.tick(time);
+            }
+
+            @Override
+            public void partial(final dev.vigil.rule.Partial partial) {
+                back.partial(partial);
+            }
+
+            @Override
+            public void late(final LogEvent event) {
+                stats.deadLettered("late");
+                deadLetters.accept(new DeadLetter(event.line().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "late", "later than a rule's grace period behind the input's event time",
+                    event.source().id()));
+            }
+        };
         final Map<Path, Source> sources = new LinkedHashMap<>();
         final List<FileCursor> cursors = new ArrayList<>();
         long outOfRange = 0;
@@ -86,7 +118,7 @@ public final class ReplayRunner {
                 if (since != null && e.time() < since || until != null && e.time() >= until) {
                     outOfRange++;
                 } else {
-                    front.onEvent(e, lifecycle);
+                    front.onEvent(e, sink, partials);
                 }
                 final LogEvent n = h.cursor.next();
                 if (n != null) {
@@ -94,8 +126,9 @@ public final class ReplayRunner {
                     queue.add(h);
                 }
             }
+            front.flush(sink, partials);
             if (options.resolveAtEnd()) {
-                lifecycle.finish();
+                back.finish();
             }
         } finally {
             for (final FileCursor c : cursors) {

@@ -3,7 +3,6 @@ package dev.vigil.rule;
 import dev.vigil.alert.Alert;
 import dev.vigil.alert.Fingerprint;
 import dev.vigil.engine.Hit;
-import dev.vigil.engine.SignalSink;
 import dev.vigil.pack.PatternPack;
 import dev.vigil.pack.Signature;
 import java.util.ArrayList;
@@ -21,37 +20,22 @@ import java.util.function.Consumer;
  * {@code resolve_after} the episode resolves with {@code endsAt = lastSeen + resolve_after}. Deterministic for a
  * given order of calls, which is what makes live and replay agree.
  *
- * <p>Time comes only from ticks ({@link #watermark}): each input stream (a stream task in live mode, the merged
- * files in replay) reports how far its event time got, and the lifecycle's time is the <em>minimum</em> over the
- * streams that reported recently, so a partition still catching up never makes another one's episodes look
- * quiet. A stream that has said nothing for {@code idleMillis} of wall-clock time stops holding time back (the
- * idle timeout of a live run). Hits never move time. {@link #finish()} at the end of a replay resolves whatever
- * is still open.
+ * <p>Time comes only from {@link #advance} ({@link BackEnd} turns the inputs' ticks into one clock); hits never
+ * move time. {@link #finish()} at the end of a replay resolves whatever is still open.
  */
-public final class AlertLifecycle implements SignalSink {
+public final class AlertLifecycle {
 
     private final PatternPack pack;
     private final AlertSettings settings;
     private final EpisodeStore store;
     private final Consumer<Alert> out;
     private long streamTime = Long.MIN_VALUE;
-    /** Latest event time and wall-clock arrival of each input stream's ticks. */
-    private final java.util.Map<String, long[]> watermarks = new java.util.HashMap<>();
-    private final long idleMillis;
+
     /** Earliest deadline of any open episode, or MAX when unknown-none; recomputed by scanning. */
     private long nextDeadline;
 
     public AlertLifecycle(final PatternPack pack, final AlertSettings settings, final EpisodeStore store,
                           final Consumer<Alert> out) {
-        this(pack, settings, store, out, Long.MAX_VALUE);
-    }
-
-    /**
-     * @param idleMillis wall-clock time after which a silent input stream no longer holds time back
-     */
-    public AlertLifecycle(final PatternPack pack, final AlertSettings settings, final EpisodeStore store,
-                          final Consumer<Alert> out, final long idleMillis) {
-        this.idleMillis = idleMillis;
         this.pack = pack;
         this.settings = settings;
         this.store = store;
@@ -62,25 +46,6 @@ public final class AlertLifecycle implements SignalSink {
     /** Current stream time (max event time seen). */
     public long streamTime() {
         return streamTime;
-    }
-
-    /**
-     * An input stream reports its event time. The lifecycle's time becomes the minimum over streams heard from
-     * within {@code idleMillis} of {@code wallNow}, never going backwards.
-     */
-    public void watermark(final String origin, final long time, final long wallNow) {
-        final long[] w = watermarks.computeIfAbsent(origin, k -> new long[] {Long.MIN_VALUE, wallNow});
-        w[0] = Math.max(w[0], time);
-        w[1] = wallNow;
-        long min = Long.MAX_VALUE;
-        for (final long[] v : watermarks.values()) {
-            if (wallNow - v[1] < idleMillis && v[0] < min) {
-                min = v[0];
-            }
-        }
-        if (min != Long.MAX_VALUE) {
-            advance(min);
-        }
     }
 
     /** Advances time to {@code time} (never backwards) and resolves episodes whose quiet period passed. */
@@ -144,17 +109,6 @@ public final class AlertLifecycle implements SignalSink {
             }
         }
         nextDeadline = Math.min(nextDeadline, e.deadline());
-    }
-
-    @Override
-    public void hit(final Hit hit) {
-        onHit(hit);
-    }
-
-    /** A tick of the only input stream (replay, tests). */
-    @Override
-    public void tick(final long time) {
-        advance(time);
     }
 
     /** End of input (replay): resolves every open episode at its deadline. */

@@ -11,6 +11,8 @@ import dev.vigil.engine.Pending;
 import dev.vigil.ingest.Envelope;
 import dev.vigil.parse.Source;
 import dev.vigil.rule.Episode;
+import dev.vigil.rule.Partial;
+import dev.vigil.rule.RuleState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,17 +41,31 @@ final class JsonSerdes {
 
     /** Serde of {@link Episode}. */
     static Serde<Episode> episode() {
-        return Serdes.serdeFrom((Serializer<Episode>) (topic, e) -> {
+        return json(Episode.class);
+    }
+
+    /** Serde of {@link RuleState}. */
+    static Serde<RuleState> ruleState() {
+        return json(RuleState.class);
+    }
+
+    /** Serde of {@link Partial}. */
+    static Serde<Partial> partial() {
+        return json(Partial.class);
+    }
+
+    private static <T> Serde<T> json(final Class<T> type) {
+        return Serdes.serdeFrom((Serializer<T>) (topic, v) -> {
             try {
-                return e == null ? null : MAPPER.writeValueAsBytes(e);
+                return v == null ? null : MAPPER.writeValueAsBytes(v);
             } catch (final IOException ex) {
-                throw new SerializationException("cannot write episode", ex);
+                throw new SerializationException("cannot write " + type.getSimpleName(), ex);
             }
-        }, (Deserializer<Episode>) (topic, b) -> {
+        }, (Deserializer<T>) (topic, b) -> {
             try {
-                return b == null ? null : MAPPER.readValue(b, Episode.class);
+                return b == null ? null : MAPPER.readValue(b, type);
             } catch (final IOException ex) {
-                throw new SerializationException("cannot read episode", ex);
+                throw new SerializationException("cannot read " + type.getSimpleName(), ex);
             }
         });
     }
@@ -67,6 +83,10 @@ final class JsonSerdes {
             g.writeNumberField("t", s.time());
             if (s.origin() != null) {
                 g.writeStringField("o", s.origin());
+            }
+            if (s.partial() != null) {
+                g.writeFieldName("p");
+                g.writeRawValue(MAPPER.writeValueAsString(s.partial()));
             }
             final Hit h = s.hit();
             if (h != null) {
@@ -91,6 +111,7 @@ final class JsonSerdes {
             String sig = null;
             String line = null;
             String origin = null;
+            Partial partial = null;
             final TreeMap<String, String> labels = new TreeMap<>();
             expect(p.nextToken(), JsonToken.START_OBJECT);
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -101,6 +122,7 @@ final class JsonSerdes {
                     case "s": sig = p.getText(); break;
                     case "l": line = p.getText(); break;
                     case "o": origin = p.getText(); break;
+                    case "p": partial = MAPPER.readValue(p, Partial.class); break;
                     case "k":
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             final String k = p.currentName();
@@ -111,8 +133,11 @@ final class JsonSerdes {
                     default: p.skipChildren();
                 }
             }
+            if (partial != null) {
+                return Signal.of(partial);
+            }
             return sig == null ? Signal.tick(origin == null ? "" : origin, time)
-                : new Signal(new Hit(sig, Collections.unmodifiableSortedMap(labels), time, line), time, null);
+                : Signal.of(new Hit(sig, Collections.unmodifiableSortedMap(labels), time, line));
         } catch (final IOException e) {
             throw new SerializationException("cannot read signal", e);
         }

@@ -3,7 +3,12 @@ package dev.vigil.topology;
 import dev.vigil.alert.AlertJson;
 import dev.vigil.engine.Stats;
 import dev.vigil.pack.PatternPack;
+import dev.vigil.alert.Alert;
 import dev.vigil.rule.AlertLifecycle;
+import dev.vigil.rule.BackEnd;
+import dev.vigil.rule.RuleEngine;
+import dev.vigil.rule.RuleState;
+import dev.vigil.rule.RuleStateStore;
 import dev.vigil.rule.Episode;
 import dev.vigil.rule.EpisodeStore;
 import java.util.function.Consumer;
@@ -14,14 +19,17 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The alert lifecycle over a changelogged episode store: one instance per partition of the by-alert-id topic. */
+/**
+ * The back end over changelogged stores (signature episodes, rule states): one instance per partition of the
+ * by-alert-id topic.
+ */
 final class LifecycleProcessor implements Processor<String, Signal, String, byte[]> {
 
     private final PatternPack pack;
     private final EngineConfig cfg;
     private final Stats stats;
     private ProcessorContext<String, byte[]> context;
-    private AlertLifecycle lifecycle;
+    private BackEnd backEnd;
     private long currentTimestamp;
 
     LifecycleProcessor(final PatternPack pack, final EngineConfig cfg, final Stats stats) {
@@ -60,10 +68,38 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
                 }
             }
         };
-        lifecycle = new AlertLifecycle(pack, cfg.alertSettings(), store, a -> {
+        final Consumer<Alert> out = a -> {
             stats.alerted(a.status().id());
             context.forward(new Record<>(a.id(), AlertJson.bytes(a), currentTimestamp));
-        }, cfg.idleMillis());
+        };
+        final KeyValueStore<String, RuleState> rs = ctx.getStateStore(Names.RULE_STATE_STORE);
+        final RuleStateStore ruleStore = new RuleStateStore() {
+            @Override
+            public RuleState get(final String id) {
+                return rs.get(id);
+            }
+
+            @Override
+            public void put(final RuleState s) {
+                rs.put(s.id, s);
+            }
+
+            @Override
+            public void delete(final String id) {
+                rs.delete(id);
+            }
+
+            @Override
+            public void forEach(final Consumer<RuleState> visitor) {
+                try (KeyValueIterator<String, RuleState> it = rs.all()) {
+                    while (it.hasNext()) {
+                        visitor.accept(it.next().value);
+                    }
+                }
+            }
+        };
+        backEnd = new BackEnd(new AlertLifecycle(pack, cfg.alertSettings(), store, out),
+            new RuleEngine(pack, cfg.alertSettings(), ruleStore, out, stats), cfg.idleMillis());
     }
 
     @Override
@@ -73,10 +109,12 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
         if (s == null) {
             return;
         }
-        if (s.isTick()) {
-            lifecycle.watermark(s.origin(), s.time(), context.currentSystemTimeMs());
+        if (s.partial() != null) {
+            backEnd.partial(s.partial());
+        } else if (s.hit() != null) {
+            backEnd.hit(s.hit());
         } else {
-            lifecycle.onHit(s.hit());
+            backEnd.watermark(s.origin(), s.time(), context.currentSystemTimeMs());
         }
     }
 }

@@ -43,6 +43,11 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     private final Stats stats;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, Pending> store;
+    private KeyValueStore<String, dev.vigil.rule.Partial> partialsKv;
+    private dev.vigil.rule.PartialStore partials;
+    /** Wall-clock time of the last record, to flush rule partials once the input goes idle. */
+    private long lastRecordWall;
+    private boolean flushedSinceRecord = true;
     private Ingest ingest;
     private FrontEnd front;
     private long currentTimestamp;
@@ -63,6 +68,33 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     public void init(final ProcessorContext<String, Routed> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(Names.PENDING_STORE);
+        this.partialsKv = ctx.getStateStore(Names.PARTIALS_STORE);
+        this.partials = new dev.vigil.rule.PartialStore() {
+            @Override
+            public dev.vigil.rule.Partial get(final String key) {
+                return partialsKv.get(key);
+            }
+
+            @Override
+            public void put(final String key, final dev.vigil.rule.Partial p) {
+                partialsKv.put(key, p);
+            }
+
+            @Override
+            public void drain(final java.util.function.Consumer<dev.vigil.rule.Partial> out) {
+                final List<String> keys = new ArrayList<>();
+                try (KeyValueIterator<String, dev.vigil.rule.Partial> it = partialsKv.all()) {
+                    while (it.hasNext()) {
+                        final KeyValue<String, dev.vigil.rule.Partial> kv = it.next();
+                        keys.add(kv.key);
+                        out.accept(kv.value);
+                    }
+                }
+                for (final String k : keys) {
+                    partialsKv.delete(k);
+                }
+            }
+        };
         this.ingest = new Ingest(parsers, stats);
         this.front = new FrontEnd(pack, cfg.tickMillis(), stats);
         this.pendingStore = newPendingStore();
@@ -75,6 +107,8 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     public void process(final Record<byte[], byte[]> record) {
         currentTimestamp = record.timestamp();
         currentOrigin = context.recordMetadata().orElse(null);
+        lastRecordWall = context.currentSystemTimeMs();
+        flushedSinceRecord = false;
         final String topic = currentOrigin == null ? "" : currentOrigin.topic();
         final String prefix = topic + "/" + (currentOrigin == null ? 0 : currentOrigin.partition());
         final Source forced = cfg.topicSources().get(topic);
@@ -120,11 +154,16 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
             currentTimestamp = p == null ? now : Math.max(0, p.fallbackTime());
             ingest.flush(key, pendingStore, this);
         }
+        if (!flushedSinceRecord && now - lastRecordWall >= cfg.idleFlushMillis()) {
+            // the input went quiet: evaluate the last seconds of it too, as a replay does at its end
+            flushedSinceRecord = true;
+            front.flush(this, partials);
+        }
     }
 
     @Override
     public void event(final LogEvent event) {
-        front.onEvent(event, this);
+        front.onEvent(event, this, partials);
     }
 
     @Override
@@ -145,7 +184,19 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     @Override
     public void hit(final Hit hit) {
         final String id = dev.vigil.alert.Fingerprint.of(hit.signature(), hit.labels());
-        context.forward(new Record<>(id, new Routed(new Signal(hit, hit.time(), null), null), currentTimestamp));
+        context.forward(new Record<>(id, new Routed(Signal.of(hit), null), currentTimestamp));
+    }
+
+    @Override
+    public void partial(final dev.vigil.rule.Partial p) {
+        final String id = dev.vigil.alert.Fingerprint.of(p.rule(), p.labels());
+        context.forward(new Record<>(id, new Routed(Signal.of(p), null), currentTimestamp));
+    }
+
+    @Override
+    public void late(final LogEvent event) {
+        deadLetter(new DeadLetter(event.line().getBytes(StandardCharsets.UTF_8), "late",
+            "later than a rule's grace period behind this input's event time", event.source().id()));
     }
 
     @Override

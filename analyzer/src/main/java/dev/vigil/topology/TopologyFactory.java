@@ -25,9 +25,10 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The Kafka Streams runner's topology, a pure function of the pack and the config:
  * <pre>
- * read-logs → parse-match [pending-entries-store] → route-deadletters → write-deadletters (vigil.deadletter)
- *                                                  → route-signals → by-alert-id (repartition; ticks to all)
- *                                                    → alert-lifecycle [alert-episodes-store] → write-alerts
+ * read-logs → parse-match [pending-entries-store, rule-partials-store]
+ *             → route-deadletters → write-deadletters (vigil.deadletter)
+ *             → route-signals → by-alert-id (repartition; ticks to all)
+ *               → alert-lifecycle [alert-episodes-store, rule-state-store] → write-alerts
  * </pre>
  * Every processor, store and internal topic is named; {@code describe()} is pinned by a test.
  */
@@ -44,6 +45,10 @@ public final class TopologyFactory {
             Serdes.String(), JsonSerdes.pending()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.EPISODE_STORE),
             Serdes.String(), JsonSerdes.episode()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.PARTIALS_STORE),
+            Serdes.String(), JsonSerdes.partial()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.RULE_STATE_STORE),
+            Serdes.String(), JsonSerdes.ruleState()));
 
         final Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
             .withName(Names.READ_LOGS);
@@ -52,7 +57,7 @@ public final class TopologyFactory {
             : builder.stream(cfg.inputTopics(), consumed);
 
         final var routed = logs.process(() -> new ParseMatchProcessor(pack, parsers, cfg, stats),
-                Named.as(Names.PARSE_MATCH), Names.PENDING_STORE)
+                Named.as(Names.PARSE_MATCH), Names.PENDING_STORE, Names.PARTIALS_STORE)
             .split(Named.as(Names.ROUTE))
             .branch((k, v) -> v.deadLetter() != null, Branched.as("deadletters"))
             .defaultBranch(Branched.as("signals"));
@@ -67,7 +72,7 @@ public final class TopologyFactory {
             .repartition(Repartitioned.with(Serdes.String(), JsonSerdes.signal())
                 .withName(Names.BY_ALERT_ID).withStreamPartitioner(new TickBroadcast()))
             .process(() -> new LifecycleProcessor(pack, cfg, stats), Named.as(Names.LIFECYCLE),
-                Names.EPISODE_STORE)
+                Names.EPISODE_STORE, Names.RULE_STATE_STORE)
             .to(cfg.alertsTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(Names.WRITE_ALERTS));
         return builder.build();
     }

@@ -34,6 +34,13 @@ class PackTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> shouldPassEveryRuleTest() {
+        return dev.vigil.replay.RuleTester.verify(pack(), dev.vigil.parse.TestParsers.fixed()).stream()
+            .map(o -> DynamicTest.dynamicTest(o.signature() + " @" + o.line(),
+                () -> assertNull(o.problem(), o.toString())));
+    }
+
+    @TestFactory
     Stream<DynamicTest> shouldPassEveryExample() {
         return PackVerifier.verify(pack(), dev.vigil.parse.TestParsers.fixed()).stream()
             .map(o -> DynamicTest.dynamicTest(o.signature() + " @" + o.line(),

@@ -124,27 +124,34 @@ class AlertLifecycleTest {
         assertEquals(2, out.size(), "only ticks resolve: a hit from a fast stream must not end another's episode");
     }
 
+    private BackEnd backEnd(final long idleMillis) {
+        final dev.vigil.pack.PatternPack pack = TestPacks.of(TestPacks.signature("nginx_upstream_down",
+            Source.NGINX, "connect\\(\\) failed", 10 * MIN));
+        return new BackEnd(new AlertLifecycle(pack, AlertSettings.defaults("x"), new MapEpisodeStore(), out::add),
+            new RuleEngine(pack, AlertSettings.defaults("x"), new MapRuleStateStore(), out::add,
+                new dev.vigil.engine.Stats()), idleMillis);
+    }
+
     @Test
     void shouldFollowTheSlowestInputStream() {
-        lifecycle.watermark("task-b", T0, 0);
-        lifecycle.onHit(hit("web1", T0));
-        lifecycle.watermark("task-a", T0 + 60 * MIN, 0);
-        lifecycle.watermark("task-b", T0 + 5 * MIN, 0);
+        final BackEnd back = backEnd(Long.MAX_VALUE);
+        back.watermark("task-b", T0, 0);
+        back.hit(hit("web1", T0));
+        back.watermark("task-a", T0 + 60 * MIN, 0);
+        back.watermark("task-b", T0 + 5 * MIN, 0);
         assertEquals(1, out.size(), "task-b is still at 10:05: web1 may yet get more lines");
-        lifecycle.watermark("task-b", T0 + 10 * MIN, 1_000);
+        back.watermark("task-b", T0 + 10 * MIN, 1_000);
         assertEquals(2, out.size());
     }
 
     @Test
     void shouldStopWaitingForAnIdleInputStream() {
-        final AlertLifecycle idle = new AlertLifecycle(TestPacks.of(TestPacks.signature("nginx_upstream_down",
-            Source.NGINX, "connect\\(\\) failed", 10 * MIN)), AlertSettings.defaults("x"), new MapEpisodeStore(),
-            out::add, 30_000);
-        idle.onHit(hit("web1", T0));
-        idle.watermark("task-b", T0 + MIN, 0);
-        idle.watermark("task-a", T0 + 60 * MIN, 29_999);
+        final BackEnd back = backEnd(30_000);
+        back.hit(hit("web1", T0));
+        back.watermark("task-b", T0 + MIN, 0);
+        back.watermark("task-a", T0 + 60 * MIN, 29_999);
         assertEquals(1, out.size());
-        idle.watermark("task-a", T0 + 61 * MIN, 30_000);
+        back.watermark("task-a", T0 + 61 * MIN, 30_000);
         assertEquals(2, out.size(), "task-b said nothing for 30 s of wall-clock time: it no longer holds time back");
     }
 

@@ -1,0 +1,19 @@
+package dev.vigil.rule;
+
+import java.util.function.Consumer;
+
+/**
+ * Partial aggregates not yet sent on: a changelogged state store in live mode (so that an exactly-once commit
+ * never loses input that was counted but not yet forwarded), a map in replay.
+ */
+public interface PartialStore {
+
+    /** The partial under this key, or null. */
+    Partial get(String key);
+
+    /** Stores a partial. */
+    void put(String key, Partial partial);
+
+    /** Hands every partial to {@code out} and empties the store. */
+    void drain(Consumer<Partial> out);
+}

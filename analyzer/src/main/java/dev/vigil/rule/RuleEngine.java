@@ -1,0 +1,240 @@
+package dev.vigil.rule;
+
+import dev.vigil.alert.Alert;
+import dev.vigil.alert.Fingerprint;
+import dev.vigil.engine.Stats;
+import dev.vigil.pack.PatternPack;
+import dev.vigil.pack.RuleSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Evaluates windowed rules on event time. Partial aggregates are merged into per-(rule, group) hop buckets as they
+ * arrive; evaluation happens only when time advances (a tick), so the result does not depend on how the input
+ * was sliced into partials — the same in replay and in live mode.
+ *
+ * <p>At each evaluation time {@code now} the window is the {@code window} of hops ending with the hop that holds
+ * {@code now}. A group fires once its value has been at or above {@code threshold} for {@code for}; a firing group
+ * resolves once its value has stayed below {@code resolve_threshold} (hysteresis) for {@code resolve_after}.
+ * Absence rules fire when a group heard from within {@code lookback} has been silent for {@code window}, and
+ * resolve as soon as it speaks again. Buckets older than window + grace are dropped; groups with nothing left are
+ * forgotten; past {@code max_groups} per rule the least recently updated group is evicted and counted.
+ */
+public final class RuleEngine {
+
+    private final Map<String, RuleSpec> rules = new HashMap<>();
+    private final AlertSettings settings;
+    private final RuleStateStore store;
+    private final Consumer<Alert> out;
+    private final Stats stats;
+    /** Active groups per rule (rebuilt from the store at start). */
+    private final Map<String, Integer> groups = new HashMap<>();
+
+    public RuleEngine(final PatternPack pack, final AlertSettings settings, final RuleStateStore store,
+                      final Consumer<Alert> out, final Stats stats) {
+        this.settings = settings;
+        this.store = store;
+        this.out = out;
+        this.stats = stats;
+        for (final RuleSpec r : pack.rules()) {
+            rules.put(r.id(), r);
+        }
+        store.forEach(s -> groups.merge(s.rule, 1, Integer::sum));
+    }
+
+    /** Merges a partial aggregate into its group's buckets (no evaluation). */
+    public void onPartial(final Partial p) {
+        final RuleSpec r = rules.get(p.rule());
+        if (r == null) {
+            return;
+        }
+        final String id = Fingerprint.of(r.id(), p.labels());
+        RuleState s = store.get(id);
+        if (s == null) {
+            if (groups.getOrDefault(r.id(), 0) >= r.maxGroups()) {
+                evictOldest(r);
+            }
+            s = new RuleState();
+            s.id = id;
+            s.rule = r.id();
+            s.labels = new TreeMap<>(p.labels());
+            groups.merge(r.id(), 1, Integer::sum);
+        }
+        s.buckets.computeIfAbsent(p.bucketStart(), k -> new Aggregate()).merge(p.aggregate());
+        s.lastSeen = Math.max(s.lastSeen, p.aggregate().maxTime);
+        store.put(s);
+    }
+
+    private void evictOldest(final RuleSpec r) {
+        final RuleState[] oldest = {null};
+        store.forEach(s -> {
+            if (s.rule.equals(r.id()) && (oldest[0] == null || s.lastSeen < oldest[0].lastSeen)) {
+                oldest[0] = s;
+            }
+        });
+        if (oldest[0] != null) {
+            store.delete(oldest[0].id);
+            groups.merge(r.id(), -1, Integer::sum);
+            stats.evicted(r.id());
+        }
+    }
+
+    /** Evaluates every group at event time {@code now}. */
+    public void advance(final long now) {
+        final List<RuleState> all = new ArrayList<>();
+        store.forEach(all::add);
+        all.sort(Comparator.comparing(s -> s.id));
+        for (final RuleState s : all) {
+            final RuleSpec r = rules.get(s.rule);
+            if (r == null) {
+                store.delete(s.id);
+                continue;
+            }
+            if (evaluate(r, s, now)) {
+                store.put(s);
+            } else {
+                store.delete(s.id);
+                groups.merge(r.id(), -1, Integer::sum);
+            }
+        }
+    }
+
+    /** End of a replay: resolves every firing group at the last evaluation time. */
+    public void finish(final long now) {
+        final List<RuleState> all = new ArrayList<>();
+        store.forEach(all::add);
+        all.sort(Comparator.comparing(s -> s.id));
+        for (final RuleState s : all) {
+            final RuleSpec r = rules.get(s.rule);
+            if (s.firing && r != null) {
+                emit(r, s, Alert.Status.RESOLVED, now);
+            }
+            store.delete(s.id);
+        }
+        groups.clear();
+    }
+
+    /** Evaluates one group; returns whether its state is still worth keeping. */
+    private boolean evaluate(final RuleSpec r, final RuleState s, final long now) {
+        final long hop = r.hopMillis();
+        final long end = Math.floorDiv(now, hop) * hop + hop;
+        final long start = end - r.windowMillis();
+        // drop buckets that no longer fall in a window, late lines included
+        s.buckets.headMap(start - r.graceMillis()).clear();
+        if (r.kind() == RuleSpec.Kind.ABSENCE) {
+            return evaluateAbsence(r, s, now);
+        }
+        final Aggregate w = new Aggregate();
+        for (final Aggregate a : s.buckets.subMap(start, end).values()) {
+            w.merge(a);
+        }
+        final double value;
+        switch (r.kind()) {
+            case COUNT:
+                value = w.count;
+                break;
+            case RATIO:
+                value = w.count >= r.minCount() && w.count > 0 ? (double) w.numerator / w.count : Double.NaN;
+                break;
+            default:
+                value = w.samples() >= r.minCount() ? w.quantile(r.quantile()) : Double.NaN;
+                break;
+        }
+        s.value = value;
+        s.windowStart = start;
+        s.windowEnd = end;
+        s.windowCount = r.kind() == RuleSpec.Kind.RATIO ? w.numerator : w.count;
+        final boolean fire = !Double.isNaN(value) && value >= r.threshold();
+        final boolean clear = Double.isNaN(value) || value < r.resolveThreshold();
+        if (!s.firing) {
+            if (fire) {
+                if (s.pendingSince == null) {
+                    s.pendingSince = now;
+                }
+                if (now - s.pendingSince >= r.forMillis()) {
+                    s.firing = true;
+                    s.startsAt = now;
+                    s.clearSince = null;
+                    s.evidence.clear();
+                    addEvidence(s, w);
+                    emit(r, s, Alert.Status.FIRING, null);
+                }
+            } else {
+                s.pendingSince = null;
+            }
+        } else {
+            addEvidence(s, w);
+            if (clear) {
+                if (s.clearSince == null) {
+                    s.clearSince = now;
+                }
+                if (now - s.clearSince >= r.resolveAfterMillis()) {
+                    emit(r, s, Alert.Status.RESOLVED, now);
+                    s.firing = false;
+                    s.pendingSince = null;
+                    s.clearSince = null;
+                }
+            } else {
+                s.clearSince = null;
+            }
+        }
+        return s.firing || s.pendingSince != null || !s.buckets.isEmpty();
+    }
+
+    private boolean evaluateAbsence(final RuleSpec r, final RuleState s, final long now) {
+        final long silent = now - s.lastSeen;
+        s.value = silent / 1000.0;
+        s.windowStart = s.lastSeen;
+        s.windowEnd = now;
+        s.windowCount = 0;
+        if (!s.firing && silent >= r.windowMillis() && silent <= r.lookbackMillis()) {
+            s.firing = true;
+            s.startsAt = s.lastSeen + r.windowMillis();
+            s.evidence.clear();
+            emit(r, s, Alert.Status.FIRING, null);
+        } else if (s.firing && silent < r.windowMillis()) {
+            emit(r, s, Alert.Status.RESOLVED, now);
+            s.firing = false;
+        }
+        return s.firing || silent <= r.lookbackMillis();
+    }
+
+    private void addEvidence(final RuleState s, final Aggregate w) {
+        if (w.example != null && s.evidence.size() < settings.maxEvidence()
+            && s.evidence.stream().noneMatch(e -> e.time() == w.exampleTime && e.line().equals(w.example))) {
+            s.evidence.add(new Alert.Evidence(w.exampleTime, w.example));
+        }
+    }
+
+    private void emit(final RuleSpec r, final RuleState s, final Alert.Status status, final Long endsAt) {
+        final String value = Double.isNaN(s.value) ? "?" : format(s.value);
+        final Map<String, String> vars = new HashMap<>(s.labels);
+        vars.put("value", value);
+        vars.put("threshold", format(r.threshold()));
+        vars.put("window", dev.vigil.pack.Durations.format(r.windowMillis()));
+        out.accept(new Alert(s.id, status, r.id(), Alert.Kind.RULE, r.severity().id(),
+            r.source() == null ? "all" : r.source().id(), AlertLifecycle.render(r.summary(), vars), r.diagnosis(),
+            settings.runbookUrl(r.runbook()), Collections.unmodifiableSortedMap(new TreeMap<>(s.labels)),
+            Double.isNaN(s.value) ? null : round(s.value), r.kind() == RuleSpec.Kind.ABSENCE
+                ? r.windowMillis() / 1000.0 : r.threshold(), s.windowStart, s.windowEnd, s.startsAt, endsAt,
+            s.windowCount, List.copyOf(s.evidence)));
+    }
+
+    private static double round(final double v) {
+        return Math.round(v * 1e6) / 1e6;
+    }
+
+    static String format(final double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.vigil.rule;
+
+import dev.vigil.alert.SafeText;
+import dev.vigil.engine.Stats;
+import dev.vigil.match.Match;
+import dev.vigil.pack.Condition;
+import dev.vigil.pack.PatternPack;
+import dev.vigil.pack.RuleSpec;
+import dev.vigil.parse.LogEvent;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The front-end half of the rules: decides for each event which rules it feeds, under which group, and adds it
+ * to a per-(rule, group, hop) partial aggregate. Lines later than a rule's grace (relative to this input's stream
+ * time) are left out of that rule and reported, so they can be counted and dead-lettered.
+ */
+public final class RuleSampler {
+    /** Longest label value a rule group keeps (attacker-controlled values). */
+    static final int MAX_LABEL_CHARS = 200;
+
+    private final RuleSpec[] rules;
+    private final Set<String>[] signatures;
+    private final Set<String>[] numerators;
+    private final Stats stats;
+
+    @SuppressWarnings("unchecked")
+    public RuleSampler(final PatternPack pack, final Stats stats) {
+        this.rules = pack.rules().toArray(new RuleSpec[0]);
+        this.signatures = new Set[rules.length];
+        this.numerators = new Set[rules.length];
+        for (int i = 0; i < rules.length; i++) {
+            signatures[i] = new HashSet<>(rules[i].match().signatures());
+            numerators[i] = rules[i].numerator() == null ? Set.of() : new HashSet<>(rules[i].numerator().signatures());
+        }
+        this.stats = stats;
+    }
+
+    /** Whether the pack has rules at all. */
+    public boolean active() {
+        return rules.length > 0;
+    }
+
+    /**
+     * Samples one event.
+     *
+     * @param streamTime this input's stream time (for lateness)
+     * @return true when the event was too late for some rule
+     */
+    public boolean sample(final LogEvent e, final List<Match> matches, final long streamTime,
+                          final PartialStore store) {
+        boolean late = false;
+        for (int i = 0; i < rules.length; i++) {
+            final RuleSpec r = rules[i];
+            if (!selects(r.match(), signatures[i], e, matches)) {
+                continue;
+            }
+            if (e.time() < streamTime - r.graceMillis()) {
+                stats.late(r.id());
+                late = true;
+                continue;
+            }
+            final boolean numerator = r.kind() != RuleSpec.Kind.RATIO
+                || selects(r.numerator(), numerators[i], e, matches);
+            Double value = null;
+            if (r.kind() == RuleSpec.Kind.QUANTILE) {
+                final Object v = e.fields().get(r.field());
+                if (v instanceof Number) {
+                    value = ((Number) v).doubleValue();
+                } else {
+                    continue;
+                }
+            }
+            final SortedMap<String, String> labels = group(r, e, matches);
+            final long bucket = Math.floorDiv(e.time(), r.hopMillis()) * r.hopMillis();
+            final String key = r.id() + '\u0001' + bucket + '\u0001' + labels;
+            Partial p = store.get(key);
+            if (p == null) {
+                p = new Partial(r.id(), labels, bucket, new Aggregate());
+            }
+            p.aggregate().add(e.time(), numerator, value, SafeText.cleanMultiline(e.line(), 512),
+                r.kind() == RuleSpec.Kind.QUANTILE);
+            store.put(key, p);
+        }
+        return late;
+    }
+
+    private static boolean selects(final RuleSpec.Selector s, final Set<String> sigs, final LogEvent e,
+                                   final List<Match> matches) {
+        if (!s.sources().isEmpty() && !s.sources().contains(e.source())) {
+            return false;
+        }
+        if (!sigs.isEmpty()) {
+            boolean any = false;
+            for (final Match m : matches) {
+                if (sigs.contains(m.signature().id())) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+        }
+        for (final Condition c : s.when()) {
+            if (!c.test(e)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Group labels: each group_by key from the event's fields, host or source, or a match's captures/labels. */
+    private static SortedMap<String, String> group(final RuleSpec r, final LogEvent e, final List<Match> matches) {
+        if (r.groupBy().isEmpty()) {
+            return Collections.emptySortedMap();
+        }
+        final TreeMap<String, String> labels = new TreeMap<>();
+        for (final String k : r.groupBy()) {
+            String v = e.field(k);
+            if (v == null && "host".equals(k)) {
+                v = e.host();
+            }
+            if (v == null && "source".equals(k)) {
+                v = e.source().id();
+            }
+            if (v == null && "service".equals(k)) {
+                v = e.service();
+            }
+            for (int i = 0; v == null && i < matches.size(); i++) {
+                v = matches.get(i).captures().get(k);
+                if (v == null) {
+                    v = matches.get(i).labels().get(k);
+                }
+            }
+            if (v != null) {
+                labels.put(k, SafeText.clean(v, MAX_LABEL_CHARS));
+            }
+        }
+        return labels;
+    }
+}
