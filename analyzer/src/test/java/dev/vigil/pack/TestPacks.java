@@ -29,6 +29,26 @@ public final class TestPacks {
             resolveAfterMillis, List.of(), List.of(), List.of(), "signatures/" + source.id() + "/" + id + ".yml");
     }
 
+    /** A count rule over events of {@code source} matching {@code conditions}, grouped by {@code groupBy}. */
+    public static RuleSpec countRule(final String id, final Source source, final long window, final long hop,
+                                     final double threshold, final long forMillis, final long resolveAfter,
+                                     final long grace, final int maxGroups, final List<String> groupBy,
+                                     final String... conditions) {
+        final List<Condition> conds = new ArrayList<>();
+        for (final String c : conditions) {
+            conds.add(Condition.parse(c));
+        }
+        return new RuleSpec(id, id + " title", RuleSpec.Kind.COUNT, source, Severity.WARNING,
+            new RuleSpec.Selector(List.of(), List.of(source), conds), null, null, 0, groupBy, window, hop, grace,
+            threshold, threshold, 1, forMillis, resolveAfter, 3_600_000L, maxGroups, "{value} in {window}",
+            "diagnosis of " + id, source.id() + ".md#" + id, List.of(), "rules/" + id + ".yml");
+    }
+
+    /** A pack of the given signatures and rules. */
+    public static PatternPack of(final List<Signature> signatures, final List<RuleSpec> rules) {
+        return PatternPack.of("0.0.1", signatures, rules);
+    }
+
     /** A pack of the given signatures. */
     public static PatternPack of(final Signature... signatures) {
         return PatternPack.of("0.0.1", List.of(signatures));

@@ -156,4 +156,41 @@ class TopologyFactoryTest {
             assertEquals(1, out.readValuesToList().size());
         }
     }
+
+    @Test
+    void shouldCountLinesLateWithinGraceAndDeadLetterLinesLaterThanGrace() {
+        final dev.vigil.pack.RuleSpec rule = TestPacks.countRule("nginx_401_burst", Source.NGINX, MIN, 10_000, 3, 0,
+            MIN, 30_000, 100, List.of(), "status == 401");
+        final PatternPack pack = TestPacks.of(List.of(), List.of(rule));
+        try (TopologyTestDriver d = new TopologyTestDriver(TopologyFactory.build(pack, Parsers.defaults(),
+            EngineConfig.defaults(AlertSettings.defaults("x")), new Stats()), props())) {
+            final TestInputTopic<byte[], byte[]> in = d.createInputTopic(Topics.LOGS, new ByteArraySerializer(),
+                new ByteArraySerializer());
+            final TestOutputTopic<String, byte[]> out = d.createOutputTopic(Topics.ALERTS, new StringDeserializer(),
+                new ByteArrayDeserializer());
+            final TestOutputTopic<String, byte[]> dl = d.createOutputTopic(Topics.DEAD_LETTER,
+                new StringDeserializer(), new ByteArrayDeserializer());
+            final java.util.function.BiConsumer<String, Integer> access = (time, status) -> in.pipeInput(
+                new TestRecord<>(null, ("203.0.113.9 - - [01/May/2024:" + time + " +0000] \"POST /login HTTP/1.1\" "
+                    + status + " 12 \"-\" \"curl/8\"").getBytes(StandardCharsets.UTF_8), Instant.ofEpochMilli(1)));
+            access.accept("10:00:20", 401);
+            access.accept("10:00:25", 401);
+            access.accept("10:00:50", 200);
+            // 20 s behind the input's event time: within the 30 s grace, it still counts and makes three
+            access.accept("10:00:30", 401);
+            // 45 s behind: later than grace, left out of the rule and dead-lettered as late
+            access.accept("10:00:05", 401);
+            // the next tick evaluates the window [10:00:10, 10:01:10)
+            access.accept("10:01:05", 200);
+            final List<TestRecord<String, byte[]>> late = dl.readRecordsToList();
+            assertEquals(1, late.size());
+            assertEquals("late", new String(late.get(0).headers().lastHeader(Topics.HEADER_REASON).value(),
+                StandardCharsets.UTF_8));
+            final List<Alert> alerts = out.readValuesToList().stream()
+                .map(b -> AlertJson.read(new String(b, StandardCharsets.UTF_8))).collect(Collectors.toList());
+            assertEquals(1, alerts.size(), "three 401s within the minute fire: " + alerts);
+            assertEquals("nginx_401_burst", alerts.get(0).name());
+            assertEquals(3.0, alerts.get(0).value());
+        }
+    }
 }

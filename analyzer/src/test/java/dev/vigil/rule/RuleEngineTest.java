@@ -1,0 +1,142 @@
+package dev.vigil.rule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.alert.Alert;
+import dev.vigil.engine.Stats;
+import dev.vigil.pack.PatternPack;
+import dev.vigil.pack.RuleSpec;
+import dev.vigil.pack.TestPacks;
+import dev.vigil.parse.Source;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The stateful step of the rules on its own: fire, hold, resolve, hysteresis, for, cap. */
+class RuleEngineTest {
+
+    private static final long T0 = 1_714_557_600_000L;
+    private static final long MIN = 60_000;
+    private static final long SEC = 1_000;
+
+    private final List<Alert> out = new ArrayList<>();
+    private final Stats stats = new Stats();
+
+    private RuleEngine engine(final RuleSpec rule) {
+        final PatternPack pack = TestPacks.of(List.of(), List.of(rule));
+        return new RuleEngine(pack, AlertSettings.defaults("x"), new MapRuleStateStore(), out::add, stats);
+    }
+
+    private static RuleSpec auth(final long forMillis, final int maxGroups) {
+        return TestPacks.countRule("all_auth_failures", Source.NGINX, 5 * MIN, MIN, 20, forMillis, 2 * MIN, 2 * MIN,
+            maxGroups, List.of("client"));
+    }
+
+    private static Partial partial(final String client, final long bucket, final int n, final long time) {
+        final Aggregate a = new Aggregate();
+        for (int i = 0; i < n; i++) {
+            a.add(time, true, null, "line " + i, false);
+        }
+        final SortedMap<String, String> labels = new TreeMap<>();
+        labels.put("client", client);
+        return new Partial("all_auth_failures", labels, bucket, a);
+    }
+
+    @Test
+    void shouldStaySilentOneBelowTheThresholdAndFireAtIt() {
+        final RuleEngine e = engine(auth(0, 100));
+        e.onPartial(partial("10.0.0.1", T0, 19, T0 + 30 * SEC));
+        e.advance(T0 + 50 * SEC);
+        assertTrue(out.isEmpty(), "19 failures stay silent");
+        e.onPartial(partial("10.0.0.1", T0, 1, T0 + 55 * SEC));
+        e.advance(T0 + 60 * SEC);
+        assertEquals(1, out.size());
+        final Alert a = out.get(0);
+        assertEquals(Alert.Status.FIRING, a.status());
+        assertEquals(20.0, a.value());
+        assertEquals(20.0, a.threshold());
+        assertEquals(T0 + 60 * SEC, a.startsAt());
+        assertEquals("10.0.0.1", a.labels().get("client"));
+        assertEquals(Alert.Kind.RULE, a.kind());
+    }
+
+    @Test
+    void shouldFireOncePerEpisodeAndResolveAfterTheQuietPeriod() {
+        final RuleEngine e = engine(auth(0, 100));
+        e.onPartial(partial("10.0.0.1", T0, 25, T0 + 30 * SEC));
+        for (long t = T0 + MIN; t <= T0 + 12 * MIN; t += 10 * SEC) {
+            e.advance(t);
+        }
+        assertEquals(2, out.size(), "one firing, one resolved: " + out);
+        // the 25 failures leave the 5-minute window at 5m; the count stays clear for 2m more
+        assertEquals(Alert.Status.RESOLVED, out.get(1).status());
+        assertEquals(T0 + 7 * MIN, out.get(1).endsAt());
+    }
+
+    @Test
+    void shouldWaitForTheConditionToHoldForItsForPeriod() {
+        final RuleEngine e = engine(auth(2 * MIN, 100));
+        e.onPartial(partial("10.0.0.1", T0, 30, T0));
+        e.advance(T0 + 10 * SEC);
+        e.advance(T0 + 2 * MIN);
+        assertTrue(out.isEmpty(), "held 1m50s of 2m");
+        e.advance(T0 + 2 * MIN + 10 * SEC);
+        assertEquals(1, out.size());
+        assertEquals(T0 + 2 * MIN + 10 * SEC, out.get(0).startsAt());
+    }
+
+    @Test
+    void shouldKeepGroupsApart() {
+        final RuleEngine e = engine(auth(0, 100));
+        e.onPartial(partial("10.0.0.1", T0, 25, T0));
+        e.onPartial(partial("10.0.0.2", T0, 5, T0));
+        e.advance(T0 + 10 * SEC);
+        assertEquals(1, out.size());
+        assertEquals("10.0.0.1", out.get(0).labels().get("client"));
+    }
+
+    @Test
+    void shouldNotFlapOnAValueHoveringBetweenTheThresholds() {
+        final RuleSpec r = TestPacks.countRule("all_auth_failures", Source.NGINX, 5 * MIN, MIN, 20, 0, 2 * MIN,
+            2 * MIN, 100, List.of("client"));
+        final RuleSpec hysteresis = new RuleSpec(r.id(), r.title(), r.kind(), r.source(), r.severity(), r.match(),
+            null, null, 0, r.groupBy(), r.windowMillis(), r.hopMillis(), r.graceMillis(), 20, 10, 1, 0,
+            2 * MIN, r.lookbackMillis(), 100, r.summary(), r.diagnosis(), r.runbook(), List.of(), r.file());
+        final RuleEngine e = engine(hysteresis);
+        // 5 and 3 failures in turn: the 5-minute count hovers at 19..21, around the threshold of 20
+        for (int m = 0; m < 20; m++) {
+            e.onPartial(partial("10.0.0.1", T0 + m * MIN, m % 2 == 0 ? 5 : 3, T0 + m * MIN));
+            e.advance(T0 + m * MIN + 30 * SEC);
+        }
+        assertEquals(1, out.size(), "fired once and stayed firing while the count hovers above 10: " + out);
+    }
+
+    @Test
+    void shouldEvictTheLeastRecentlyUpdatedGroupPastTheCap() {
+        final RuleEngine e = engine(auth(0, 3));
+        for (int i = 0; i < 10; i++) {
+            e.onPartial(partial("10.0.0." + i, T0, 1, T0 + i * SEC));
+        }
+        assertEquals(7L, stats.evictedByRule().get("all_auth_failures"));
+        final MapRuleStateStore store = new MapRuleStateStore();
+        final RuleEngine capped = new RuleEngine(TestPacks.of(List.of(), List.of(auth(0, 3))),
+            AlertSettings.defaults("x"), store, out::add, stats);
+        for (int i = 0; i < 1_000; i++) {
+            capped.onPartial(partial("198.51.100." + (i % 250) + "." + i, T0, 1, T0 + i));
+        }
+        assertEquals(3, store.size(), "an attacker rotating addresses cannot grow the state past the cap");
+    }
+
+    @Test
+    void shouldResolveWhatFiresAtTheEndOfAReplay() {
+        final RuleEngine e = engine(auth(0, 100));
+        e.onPartial(partial("10.0.0.1", T0, 25, T0));
+        e.advance(T0 + 10 * SEC);
+        e.finish(T0 + 20 * SEC);
+        assertEquals(2, out.size());
+        assertEquals(T0 + 20 * SEC, out.get(1).endsAt());
+    }
+}
