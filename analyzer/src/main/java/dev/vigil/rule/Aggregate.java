@@ -1,6 +1,8 @@
 package dev.vigil.rule;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.vigil.alert.SafeText;
+import dev.vigil.parse.LogEvent;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -32,7 +34,7 @@ public final class Aggregate {
     public double exampleValue = Double.NEGATIVE_INFINITY;
 
     /** Adds one event. */
-    void add(final long time, final boolean inNumerator, final Double value, final String line,
+    void add(final long time, final boolean inNumerator, final Double value, final LogEvent e,
              final boolean wantValue) {
         count++;
         maxTime = Math.max(maxTime, time);
@@ -46,13 +48,17 @@ public final class Aggregate {
             histogram.merge(bin(value), 1L, Long::sum);
             if (value > exampleValue) {
                 exampleValue = value;
-                example = line;
+                example = evidence(e);
                 exampleTime = time;
             }
         } else if (example == null && inNumerator) {
-            example = line;
+            example = evidence(e);
             exampleTime = time;
         }
+    }
+
+    private static String evidence(final LogEvent e) {
+        return e == null ? null : SafeText.cleanMultiline(e.line(), 512);
     }
 
     /** Merges another aggregate into this one. */

@@ -2,10 +2,7 @@ package dev.vigil.rule;
 
 import java.util.function.Consumer;
 
-/**
- * Partial aggregates not yet sent on: a changelogged state store in live mode (so that an exactly-once commit
- * never loses input that was counted but not yet forwarded), a map in replay.
- */
+/** Partial aggregates not yet sent on to the back end. */
 public interface PartialStore {
 
     /** The partial under this key, or null. */

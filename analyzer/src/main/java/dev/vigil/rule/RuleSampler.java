@@ -82,8 +82,7 @@ public final class RuleSampler {
             if (p == null) {
                 p = new Partial(r.id(), labels, bucket, new Aggregate());
             }
-            p.aggregate().add(e.time(), numerator, value, SafeText.cleanMultiline(e.line(), 512),
-                r.kind() == RuleSpec.Kind.QUANTILE);
+            p.aggregate().add(e.time(), numerator, value, e, r.kind() == RuleSpec.Kind.QUANTILE);
             store.put(key, p);
         }
         return late;

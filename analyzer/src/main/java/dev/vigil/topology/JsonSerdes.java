@@ -49,11 +49,6 @@ final class JsonSerdes {
         return json(RuleState.class);
     }
 
-    /** Serde of {@link Partial}. */
-    static Serde<Partial> partial() {
-        return json(Partial.class);
-    }
-
     private static <T> Serde<T> json(final Class<T> type) {
         return Serdes.serdeFrom((Serializer<T>) (topic, v) -> {
             try {

@@ -5,7 +5,6 @@ final class Names {
     static final String READ_LOGS = "read-logs";
     static final String PARSE_MATCH = "parse-match";
     static final String PENDING_STORE = "pending-entries-store";
-    static final String PARTIALS_STORE = "rule-partials-store";
     static final String RULE_STATE_STORE = "rule-state-store";
     static final String ROUTE = "route-";
     static final String ROUTE_DEAD = "route-deadletters";

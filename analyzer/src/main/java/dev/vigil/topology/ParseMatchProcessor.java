@@ -43,7 +43,11 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     private final Stats stats;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, Pending> store;
-    private KeyValueStore<String, dev.vigil.rule.Partial> partialsKv;
+    /**
+     * Rule partials not yet sent on. Kept in memory, not in a state store: a store would serialise the aggregate
+     * on every line. They are sent on at every tick and every punctuation (about once a second), so a crash can
+     * lose at most that much input for the rules' counts (signature alerts are unaffected).
+     */
     private dev.vigil.rule.PartialStore partials;
     /** Wall-clock time of the last record, to flush rule partials once the input goes idle. */
     private long lastRecordWall;
@@ -68,33 +72,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     public void init(final ProcessorContext<String, Routed> ctx) {
         this.context = ctx;
         this.store = ctx.getStateStore(Names.PENDING_STORE);
-        this.partialsKv = ctx.getStateStore(Names.PARTIALS_STORE);
-        this.partials = new dev.vigil.rule.PartialStore() {
-            @Override
-            public dev.vigil.rule.Partial get(final String key) {
-                return partialsKv.get(key);
-            }
-
-            @Override
-            public void put(final String key, final dev.vigil.rule.Partial p) {
-                partialsKv.put(key, p);
-            }
-
-            @Override
-            public void drain(final java.util.function.Consumer<dev.vigil.rule.Partial> out) {
-                final List<String> keys = new ArrayList<>();
-                try (KeyValueIterator<String, dev.vigil.rule.Partial> it = partialsKv.all()) {
-                    while (it.hasNext()) {
-                        final KeyValue<String, dev.vigil.rule.Partial> kv = it.next();
-                        keys.add(kv.key);
-                        out.accept(kv.value);
-                    }
-                }
-                for (final String k : keys) {
-                    partialsKv.delete(k);
-                }
-            }
-        };
+        this.partials = new dev.vigil.rule.MapPartialStore();
         this.ingest = new Ingest(parsers, stats);
         this.front = new FrontEnd(pack, cfg.tickMillis(), stats);
         this.pendingStore = newPendingStore();
@@ -158,6 +136,9 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
             // the input went quiet: evaluate the last seconds of it too, as a replay does at its end
             flushedSinceRecord = true;
             front.flush(this, partials);
+        } else {
+            // only merged by the back end; it evaluates them at the next tick, as replay does
+            partials.drain(this::partial);
         }
     }
 

@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The Kafka Streams runner's topology, a pure function of the pack and the config:
  * <pre>
- * read-logs → parse-match [pending-entries-store, rule-partials-store]
+ * read-logs → parse-match [pending-entries-store]
  *             → route-deadletters → write-deadletters (vigil.deadletter)
  *             → route-signals → by-alert-id (repartition; ticks to all)
  *               → alert-lifecycle [alert-episodes-store, rule-state-store] → write-alerts
@@ -45,8 +45,6 @@ public final class TopologyFactory {
             Serdes.String(), JsonSerdes.pending()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.EPISODE_STORE),
             Serdes.String(), JsonSerdes.episode()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.PARTIALS_STORE),
-            Serdes.String(), JsonSerdes.partial()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.RULE_STATE_STORE),
             Serdes.String(), JsonSerdes.ruleState()));
 
@@ -57,7 +55,7 @@ public final class TopologyFactory {
             : builder.stream(cfg.inputTopics(), consumed);
 
         final var routed = logs.process(() -> new ParseMatchProcessor(pack, parsers, cfg, stats),
-                Named.as(Names.PARSE_MATCH), Names.PENDING_STORE, Names.PARTIALS_STORE)
+                Named.as(Names.PARSE_MATCH), Names.PENDING_STORE)
             .split(Named.as(Names.ROUTE))
             .branch((k, v) -> v.deadLetter() != null, Branched.as("deadletters"))
             .defaultBranch(Branched.as("signals"));
