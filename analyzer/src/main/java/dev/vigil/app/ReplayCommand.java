@@ -59,6 +59,10 @@ final class ReplayCommand implements Callable<Integer> {
         description = "Write every line that could not be parsed to FILE (JSON lines: reason, detail, line, bytes).")
     Path deadLetters;
 
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "${sys:vigil.threads:-0}",
+        description = "Files read in parallel by N threads (default: one per core); the alerts are the same.")
+    int threads;
+
     @Option(names = "--year", paramLabel = "YYYY",
         description = "Year of syslog-style lines that carry none (default: the latest year not in the future).")
     Integer year;
@@ -117,10 +121,13 @@ final class ReplayCommand implements Callable<Integer> {
         } else {
             throw new UserError("--format: '" + format + "' must be json or text");
         }
+        if (threads <= 0) {
+            threads = Runtime.getRuntime().availableProcessors();
+        }
         final Long from = since == null ? null : Times.parse(since, "--since");
         final Long to = until == null ? null : Times.parse(until, "--until");
         final ReplayOptions options = new ReplayOptions(forced, from, to,
-            dev.vigil.engine.FrontEnd.DEFAULT_TICK_MILLIS, true);
+            dev.vigil.engine.FrontEnd.DEFAULT_TICK_MILLIS, true, threads);
         final PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false,
             StandardCharsets.UTF_8);
         final AlertPrinter printer = new AlertPrinter(out, fmt, tty && fmt == AlertPrinter.Format.TEXT);

@@ -40,6 +40,17 @@ public final class FrontEnd {
      * the event's hits, and its samples into {@code partials}.
      */
     public void onEvent(final LogEvent e, final SignalSink sink, final dev.vigil.rule.PartialStore partials) {
+        matches.clear();
+        matcher.match(e, matches::add);
+        onMatched(e, matches, sink, partials);
+    }
+
+    /**
+     * Like {@link #onEvent} for an event whose matches were computed already (by a parallel reader with its own
+     * {@link SignatureMatcher}): the result is the same as if this front end had matched it.
+     */
+    public void onMatched(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched,
+                          final SignalSink sink, final dev.vigil.rule.PartialStore partials) {
         if (e.time() > streamTime) {
             streamTime = e.time();
             final long bucket = Math.floorDiv(streamTime, tickMillis);
@@ -49,14 +60,12 @@ public final class FrontEnd {
                 sink.tick(streamTime);
             }
         }
-        matches.clear();
-        matcher.match(e, matches::add);
-        for (int i = 0; i < matches.size(); i++) {
-            final dev.vigil.match.Match m = matches.get(i);
+        for (int i = 0; i < matched.size(); i++) {
+            final dev.vigil.match.Match m = matched.get(i);
             stats.matched(m.signature().id());
             sink.hit(Hit.of(m));
         }
-        if (sampler.active() && sampler.sample(e, matches, streamTime, partials)) {
+        if (sampler.active() && sampler.sample(e, matched, streamTime, partials)) {
             sink.late(e);
         }
     }

@@ -16,7 +16,10 @@ final class AhoCorasick {
 
     private final byte[] classOf = new byte[128];
     private final int classes;
-    /** next[state * classes + class]. */
+    /**
+     * next[row + class] = the next state's row (state * classes), negated when that state ends a literal, so
+     * the scan loop needs no multiplication and no second array read per character.
+     */
     private final int[] next;
     /** Pattern ids ending at each state (own and inherited through failure links), or null. */
     private final int[][] outputs;
@@ -93,6 +96,11 @@ final class AhoCorasick {
             final List<Integer> o = outs.get(s);
             outputs[s] = o.isEmpty() ? null : o.stream().distinct().mapToInt(Integer::intValue).toArray();
         }
+        // pre-multiply, and mark accepting states by the sign (state 0, the root, never accepts)
+        for (int i = 0; i < next.length; i++) {
+            final int to = next[i];
+            next[i] = outputs[to] == null ? to * classes : -(to * classes);
+        }
     }
 
     private static int[] newRow(final int classes) {
@@ -117,7 +125,6 @@ final class AhoCorasick {
      */
     int scan(final String text, final boolean[] hit) {
         final int otherClass = classes - 1;
-        int state = 0;
         int found = 0;
         final int len = text.length();
         if (buffer.length < len) {
@@ -128,13 +135,14 @@ final class AhoCorasick {
         final byte[] cls = classOf;
         final int[] dfa = next;
         final int width = classes;
+        int row = 0;
         for (int i = 0; i < len; i++) {
             final char ch = chars[i];
             final int c = ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
-            state = dfa[state * width + (c < 128 ? cls[c] : otherClass)];
-            final int[] out = outputs[state];
-            if (out != null) {
-                for (final int p : out) {
+            row = dfa[row + (c < 128 ? cls[c] : otherClass)];
+            if (row < 0) {
+                row = -row;
+                for (final int p : outputs[row / width]) {
                     if (!hit[p]) {
                         hit[p] = true;
                         found++;

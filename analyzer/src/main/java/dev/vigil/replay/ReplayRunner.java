@@ -94,46 +94,79 @@ public final class ReplayRunner {
             }
         };
         final Map<Path, Source> sources = new LinkedHashMap<>();
-        final List<FileCursor> cursors = new ArrayList<>();
         long outOfRange = 0;
-        try {
-            for (int i = 0; i < files.size(); i++) {
-                final FileCursor c = new FileCursor(files.get(i), i, ingest, options.forcedSource(), deadLetters);
-                cursors.add(c);
-                sources.put(files.get(i), c.source());
-            }
-            final PriorityQueue<Head> queue = new PriorityQueue<>(
-                Comparator.comparingLong((Head h) -> h.event.time()).thenComparingInt(h -> h.cursor.index));
-            for (final FileCursor c : cursors) {
-                final LogEvent e = c.next();
-                if (e != null) {
-                    queue.add(new Head(e, c));
+        final Long since = options.since();
+        final Long until = options.until();
+        if (options.threads() > 1 && files.size() > 1) {
+            try (ParallelReader reader = new ParallelReader(files, pack, parsers, options.forcedSource(),
+                deadLetters)) {
+                final PriorityQueue<ParallelHead> queue = new PriorityQueue<>(Comparator
+                    .comparingLong((ParallelHead h) -> h.item.event.time()).thenComparingInt(h -> h.lane.index));
+                for (final ParallelReader.Lane l : reader.lanes) {
+                    sources.put(l.cursor.path, l.cursor.source());
+                    final ParallelReader.Item it = l.next();
+                    if (it != null) {
+                        queue.add(new ParallelHead(it, l));
+                    }
+                }
+                while (!queue.isEmpty()) {
+                    final ParallelHead h = queue.poll();
+                    final LogEvent e = h.item.event;
+                    if (since != null && e.time() < since || until != null && e.time() >= until) {
+                        outOfRange++;
+                    } else {
+                        front.onMatched(e, h.item.matches, sink, partials);
+                    }
+                    final ParallelReader.Item n = h.lane.next();
+                    if (n != null) {
+                        h.item = n;
+                        queue.add(h);
+                    }
+                }
+                for (final ParallelReader.Lane l : reader.lanes) {
+                    stats.add(l.stats);
                 }
             }
-            final Long since = options.since();
-            final Long until = options.until();
-            while (!queue.isEmpty()) {
-                final Head h = queue.poll();
-                final LogEvent e = h.event;
-                if (since != null && e.time() < since || until != null && e.time() >= until) {
-                    outOfRange++;
-                } else {
-                    front.onEvent(e, sink, partials);
+        } else {
+            final List<FileCursor> cursors = new ArrayList<>();
+            try {
+                for (int i = 0; i < files.size(); i++) {
+                    final FileCursor c = new FileCursor(files.get(i), i, ingest, options.forcedSource(),
+                        deadLetters);
+                    cursors.add(c);
+                    sources.put(files.get(i), c.source());
                 }
-                final LogEvent n = h.cursor.next();
-                if (n != null) {
-                    h.event = n;
-                    queue.add(h);
+                final PriorityQueue<Head> queue = new PriorityQueue<>(
+                    Comparator.comparingLong((Head h) -> h.event.time()).thenComparingInt(h -> h.cursor.index));
+                for (final FileCursor c : cursors) {
+                    final LogEvent e = c.next();
+                    if (e != null) {
+                        queue.add(new Head(e, c));
+                    }
+                }
+                while (!queue.isEmpty()) {
+                    final Head h = queue.poll();
+                    final LogEvent e = h.event;
+                    if (since != null && e.time() < since || until != null && e.time() >= until) {
+                        outOfRange++;
+                    } else {
+                        front.onEvent(e, sink, partials);
+                    }
+                    final LogEvent n = h.cursor.next();
+                    if (n != null) {
+                        h.event = n;
+                        queue.add(h);
+                    }
+                }
+            } finally {
+                for (final FileCursor c : cursors) {
+                    c.close();
                 }
             }
-            front.flush(sink, partials);
-            if (options.resolveAtEnd()) {
-                back.finish();
-            }
-        } finally {
-            for (final FileCursor c : cursors) {
-                c.close();
-            }
+        }
+        front.flush(sink, partials);
+        if (options.resolveAtEnd()) {
+            back.finish();
         }
         return new Result(stats, sources, outOfRange, System.nanoTime() - start);
     }
@@ -170,6 +203,17 @@ public final class ReplayRunner {
             for (final FileCursor c : cursors) {
                 c.close();
             }
+        }
+    }
+
+    /** A parallel lane's next item in the merge queue. */
+    private static final class ParallelHead {
+        ParallelReader.Item item;
+        final ParallelReader.Lane lane;
+
+        ParallelHead(final ParallelReader.Item item, final ParallelReader.Lane lane) {
+            this.item = item;
+            this.lane = lane;
         }
     }
 

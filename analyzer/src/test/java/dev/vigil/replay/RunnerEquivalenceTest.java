@@ -9,6 +9,7 @@ import dev.vigil.engine.Stats;
 import dev.vigil.pack.PackException;
 import dev.vigil.pack.PatternPack;
 import dev.vigil.parse.Parsers;
+import dev.vigil.parse.TestParsers;
 import dev.vigil.rule.AlertSettings;
 import dev.vigil.topology.EngineConfig;
 import dev.vigil.topology.Topics;
@@ -58,6 +59,27 @@ class RunnerEquivalenceTest {
         }
         assertFalse(files.isEmpty(), "replay fixtures exist under " + DATA);
         return files.stream().map(f -> DynamicTest.dynamicTest(DATA.relativize(f).toString(), () -> compare(f)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldGiveTheSameAlertsWithParallelReaders() throws Exception {
+        final List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Stream.concat(Files.list(Paths.get(System.getProperty("patterns.dir", "../patterns"))
+            .resolve("../samples/demo")), Files.walk(DATA))) {
+            s.filter(p -> p.toString().endsWith(".log")).sorted().forEach(files::add);
+        }
+        final PatternPack pack = pack();
+        final AlertSettings settings = AlertSettings.defaults("x");
+        final List<String> sequential = new ArrayList<>();
+        final List<String> parallel = new ArrayList<>();
+        final ReplayRunner.Result a = new ReplayRunner(pack, TestParsers.fixed(), settings,
+            ReplayOptions.defaults().withThreads(1)).run(files, x -> sequential.add(AlertJson.write(x)), d -> { });
+        final ReplayRunner.Result b = new ReplayRunner(pack, TestParsers.fixed(), settings,
+            ReplayOptions.defaults().withThreads(4)).run(files, x -> parallel.add(AlertJson.write(x)), d -> { });
+        assertFalse(sequential.isEmpty());
+        assertEquals(String.join("\n", sequential), String.join("\n", parallel));
+        assertEquals(a.stats().readBySource(), b.stats().readBySource());
+        assertEquals(a.stats().deadLetteredByReason(), b.stats().deadLetteredByReason());
     }
 
     private static String brief(final List<String> alerts) {
