@@ -3,8 +3,7 @@ package dev.vigil.app;
 import dev.vigil.engine.DeadLetter;
 import dev.vigil.engine.EventSink;
 import dev.vigil.engine.Ingest;
-import dev.vigil.engine.Pending;
-import dev.vigil.engine.PendingStore;
+import dev.vigil.engine.MapPendingStore;
 import dev.vigil.engine.Stats;
 import dev.vigil.match.SignatureMatcher;
 import dev.vigil.pack.PatternPack;
@@ -129,34 +128,8 @@ final class BenchCommand implements Callable<Integer> {
     private static void parseAll(final List<Path> input, final Parsers parsers,
                                  final java.util.function.Consumer<LogEvent> out) throws IOException {
         final Ingest ingest = new Ingest(parsers, new Stats());
-        final Map<String, Pending> pending = new HashMap<>();
-        final PendingStore store = new PendingStore() {
-            @Override
-            public Pending get(final String key) {
-                return pending.get(key);
-            }
-
-            @Override
-            public void put(final String key, final Pending v) {
-                pending.put(key, v);
-            }
-
-            @Override
-            public void delete(final String key) {
-                pending.remove(key);
-            }
-        };
-        final EventSink sink = new EventSink() {
-            @Override
-            public void event(final LogEvent e) {
-                out.accept(e);
-            }
-
-            @Override
-            public void deadLetter(final DeadLetter d) {
-                // counted by the replay measurement
-            }
-        };
+        final MapPendingStore store = new MapPendingStore();
+        final EventSink sink = EventSink.of(out, d -> { });
         for (final Path f : input) {
             try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
                 String l;
@@ -164,9 +137,7 @@ final class BenchCommand implements Callable<Integer> {
                 while ((l = r.readLine()) != null) {
                     ingest.acceptLine(l, key, null, 0L, store, sink);
                 }
-                for (final String k : new ArrayList<>(pending.keySet())) {
-                    ingest.flush(k, store, sink);
-                }
+                store.flushAll(ingest, sink);
             }
         }
     }

@@ -3,8 +3,7 @@ package dev.vigil.match;
 import dev.vigil.engine.DeadLetter;
 import dev.vigil.engine.EventSink;
 import dev.vigil.engine.Ingest;
-import dev.vigil.engine.Pending;
-import dev.vigil.engine.PendingStore;
+import dev.vigil.engine.MapPendingStore;
 import dev.vigil.engine.Stats;
 import dev.vigil.pack.Example;
 import dev.vigil.pack.PatternPack;
@@ -64,43 +63,15 @@ public final class PackVerifier {
                                        final List<DeadLetter> dead) {
         final List<LogEvent> events = new ArrayList<>();
         final Ingest ingest = new Ingest(parsers, new Stats());
-        final Map<String, Pending> pending = new HashMap<>();
-        final PendingStore store = new PendingStore() {
-            @Override
-            public Pending get(final String key) {
-                return pending.get(key);
-            }
-
-            @Override
-            public void put(final String key, final Pending p) {
-                pending.put(key, p);
-            }
-
-            @Override
-            public void delete(final String key) {
-                pending.remove(key);
-            }
-        };
-        final EventSink sink = new EventSink() {
-            @Override
-            public void event(final LogEvent e) {
-                events.add(e);
-            }
-
-            @Override
-            public void deadLetter(final DeadLetter d) {
-                dead.add(d);
-            }
-        };
+        final MapPendingStore store = new MapPendingStore();
+        final EventSink sink = EventSink.of(events::add, dead::add);
         final String trimmed = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
         final boolean json = trimmed.trim().startsWith("{");
         final String[] lines = json ? new String[] {trimmed} : trimmed.split("\n", -1);
         for (final String l : lines) {
             ingest.acceptLine(l, "example", s.source(), 0L, store, sink);
         }
-        for (final String k : new ArrayList<>(pending.keySet())) {
-            ingest.flush(k, store, sink);
-        }
+        store.flushAll(ingest, sink);
         return events;
     }
 

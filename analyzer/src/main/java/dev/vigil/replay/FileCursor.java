@@ -3,8 +3,7 @@ package dev.vigil.replay;
 import dev.vigil.engine.DeadLetter;
 import dev.vigil.engine.EventSink;
 import dev.vigil.engine.Ingest;
-import dev.vigil.engine.Pending;
-import dev.vigil.engine.PendingStore;
+import dev.vigil.engine.MapPendingStore;
 import dev.vigil.ingest.SourceDetector;
 import dev.vigil.parse.LogEvent;
 import dev.vigil.parse.Source;
@@ -28,7 +27,7 @@ import java.util.zip.GZIPInputStream;
  * fallback, so that several files can be merged by event time. Memory is bounded by one pending entry and the
  * handful of events one line can produce.
  */
-final class FileCursor implements AutoCloseable, EventSink, PendingStore {
+final class FileCursor implements AutoCloseable, EventSink {
     private static final int DETECT_LINES = 50;
 
     final Path path;
@@ -41,7 +40,7 @@ final class FileCursor implements AutoCloseable, EventSink, PendingStore {
     private final ArrayDeque<LogEvent> ready = new ArrayDeque<>();
     private final ArrayDeque<String> lookahead = new ArrayDeque<>();
     private final String key;
-    private final java.util.LinkedHashMap<String, Pending> pending = new java.util.LinkedHashMap<>();
+    private final MapPendingStore pending = new MapPendingStore();
     private boolean eof;
     long bytesRead;
 
@@ -95,13 +94,11 @@ final class FileCursor implements AutoCloseable, EventSink, PendingStore {
             final String line = lookahead.isEmpty() ? reader.readLine() : lookahead.poll();
             if (line == null) {
                 eof = true;
-                for (final String k : new ArrayList<>(pending.keySet())) {
-                    ingest.flush(k, this, this);
-                }
+                pending.flushAll(ingest, this);
                 break;
             }
             bytesRead += line.length() + 1;
-            ingest.acceptLine(line, key, forced, LogEvent.NO_TIME, this, this);
+            ingest.acceptLine(line, key, forced, LogEvent.NO_TIME, pending, this);
         }
         return ready.poll();
     }
@@ -114,21 +111,6 @@ final class FileCursor implements AutoCloseable, EventSink, PendingStore {
     @Override
     public void deadLetter(final DeadLetter deadLetter) {
         deadLetters.accept(deadLetter);
-    }
-
-    @Override
-    public Pending get(final String streamKey) {
-        return pending.get(streamKey);
-    }
-
-    @Override
-    public void put(final String streamKey, final Pending p) {
-        pending.put(streamKey, p);
-    }
-
-    @Override
-    public void delete(final String streamKey) {
-        pending.remove(streamKey);
     }
 
     @Override

@@ -13,10 +13,9 @@ import dev.vigil.engine.SignalSink;
 import dev.vigil.rule.AlertLifecycle;
 import dev.vigil.rule.BackEnd;
 import dev.vigil.rule.MapPartialStore;
-import dev.vigil.rule.MapRuleStateStore;
+import dev.vigil.rule.MapKeyedStore;
 import dev.vigil.rule.RuleEngine;
 import dev.vigil.rule.AlertSettings;
-import dev.vigil.rule.MapEpisodeStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,8 +65,8 @@ public final class ReplayRunner {
             stats.alerted(a.status().id());
             alerts.accept(a);
         };
-        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapEpisodeStore(), out),
-            new RuleEngine(pack, settings, new MapRuleStateStore(), out, stats), Long.MAX_VALUE);
+        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), out),
+            new RuleEngine(pack, settings, new MapKeyedStore<>(), out, stats), Long.MAX_VALUE);
         final MapPartialStore partials = new MapPartialStore();
         final SignalSink sink = new SignalSink() {
             @Override

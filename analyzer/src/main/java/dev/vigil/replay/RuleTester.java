@@ -16,9 +16,8 @@ import dev.vigil.parse.Source;
 import dev.vigil.rule.AlertLifecycle;
 import dev.vigil.rule.AlertSettings;
 import dev.vigil.rule.BackEnd;
-import dev.vigil.rule.MapEpisodeStore;
 import dev.vigil.rule.MapPartialStore;
-import dev.vigil.rule.MapRuleStateStore;
+import dev.vigil.rule.MapKeyedStore;
 import dev.vigil.rule.Partial;
 import dev.vigil.rule.RuleEngine;
 import java.util.ArrayList;
@@ -76,8 +75,8 @@ public final class RuleTester {
         final AlertSettings settings = AlertSettings.defaults("");
         final Stats stats = new Stats();
         final List<Alert> alerts = new ArrayList<>();
-        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapEpisodeStore(), a -> { }),
-            new RuleEngine(pack, settings, new MapRuleStateStore(), alerts::add, stats), Long.MAX_VALUE);
+        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), a -> { }),
+            new RuleEngine(pack, settings, new MapKeyedStore<>(), alerts::add, stats), Long.MAX_VALUE);
         final FrontEnd front = new FrontEnd(pack, FrontEnd.DEFAULT_TICK_MILLIS, stats);
         final MapPartialStore partials = new MapPartialStore();
         final SignalSink sink = new SignalSink() {

@@ -27,14 +27,14 @@ public final class AlertLifecycle {
 
     private final PatternPack pack;
     private final AlertSettings settings;
-    private final EpisodeStore store;
+    private final KeyedStore<Episode> store;
     private final Consumer<Alert> out;
     private long streamTime = Long.MIN_VALUE;
 
     /** Earliest deadline of any open episode, or MAX when unknown-none; recomputed by scanning. */
     private long nextDeadline;
 
-    public AlertLifecycle(final PatternPack pack, final AlertSettings settings, final EpisodeStore store,
+    public AlertLifecycle(final PatternPack pack, final AlertSettings settings, final KeyedStore<Episode> store,
                           final Consumer<Alert> out) {
         this.pack = pack;
         this.settings = settings;
@@ -90,7 +90,7 @@ public final class AlertLifecycle {
             e.count = 1;
             e.resolveAfter = sig.resolveAfterMillis();
             e.evidence.add(new Alert.Evidence(time, line));
-            store.put(e);
+            store.put(e.id, e);
             out.accept(toAlert(e, Alert.Status.FIRING));
         } else {
             e.count++;
@@ -103,7 +103,7 @@ public final class AlertLifecycle {
             if (renotify) {
                 e.lastNotified = time;
             }
-            store.put(e);
+            store.put(e.id, e);
             if (renotify) {
                 out.accept(toAlert(e, Alert.Status.FIRING));
             }

@@ -31,13 +31,13 @@ public final class RuleEngine {
 
     private final Map<String, RuleSpec> rules = new HashMap<>();
     private final AlertSettings settings;
-    private final RuleStateStore store;
+    private final KeyedStore<RuleState> store;
     private final Consumer<Alert> out;
     private final Stats stats;
     /** Active groups per rule (rebuilt from the store at start). */
     private final Map<String, Integer> groups = new HashMap<>();
 
-    public RuleEngine(final PatternPack pack, final AlertSettings settings, final RuleStateStore store,
+    public RuleEngine(final PatternPack pack, final AlertSettings settings, final KeyedStore<RuleState> store,
                       final Consumer<Alert> out, final Stats stats) {
         this.settings = settings;
         this.store = store;
@@ -69,7 +69,7 @@ public final class RuleEngine {
         }
         s.buckets.computeIfAbsent(p.bucketStart(), k -> new Aggregate()).merge(p.aggregate());
         s.lastSeen = Math.max(s.lastSeen, p.aggregate().maxTime);
-        store.put(s);
+        store.put(s.id, s);
     }
 
     private void evictOldest(final RuleSpec r) {
@@ -98,7 +98,7 @@ public final class RuleEngine {
                 continue;
             }
             if (evaluate(r, s, now)) {
-                store.put(s);
+                store.put(s.id, s);
             } else {
                 store.delete(s.id);
                 groups.merge(r.id(), -1, Integer::sum);

@@ -1,23 +1,19 @@
 package dev.vigil.topology;
 
+import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertJson;
 import dev.vigil.engine.Stats;
 import dev.vigil.pack.PatternPack;
-import dev.vigil.alert.Alert;
 import dev.vigil.rule.AlertLifecycle;
 import dev.vigil.rule.BackEnd;
+import dev.vigil.rule.Episode;
+import dev.vigil.rule.KeyedStore;
 import dev.vigil.rule.RuleEngine;
 import dev.vigil.rule.RuleState;
-import dev.vigil.rule.RuleStateStore;
-import dev.vigil.rule.Episode;
-import dev.vigil.rule.EpisodeStore;
 import java.util.function.Consumer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The back end over changelogged stores (signature episodes, rule states): one instance per partition of the
@@ -41,63 +37,12 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
     @Override
     public void init(final ProcessorContext<String, byte[]> ctx) {
         this.context = ctx;
-        final KeyValueStore<String, Episode> kv = ctx.getStateStore(Names.EPISODE_STORE);
-        final EpisodeStore store = new EpisodeStore() {
-            @Override
-            public Episode get(final String id) {
-                return kv.get(id);
-            }
-
-            @Override
-            public void put(final Episode e) {
-                kv.put(e.id, e);
-            }
-
-            @Override
-            public void delete(final String id) {
-                kv.delete(id);
-            }
-
-            @Override
-            public void forEach(final Consumer<Episode> visitor) {
-                try (KeyValueIterator<String, Episode> it = kv.all()) {
-                    while (it.hasNext()) {
-                        final KeyValue<String, Episode> e = it.next();
-                        visitor.accept(e.value);
-                    }
-                }
-            }
-        };
+        final KeyedStore<Episode> store = new StreamsKeyedStore<>(ctx.getStateStore(Names.EPISODE_STORE));
         final Consumer<Alert> out = a -> {
             stats.alerted(a.status().id());
             context.forward(new Record<>(a.id(), AlertJson.bytes(a), currentTimestamp));
         };
-        final KeyValueStore<String, RuleState> rs = ctx.getStateStore(Names.RULE_STATE_STORE);
-        final RuleStateStore ruleStore = new RuleStateStore() {
-            @Override
-            public RuleState get(final String id) {
-                return rs.get(id);
-            }
-
-            @Override
-            public void put(final RuleState s) {
-                rs.put(s.id, s);
-            }
-
-            @Override
-            public void delete(final String id) {
-                rs.delete(id);
-            }
-
-            @Override
-            public void forEach(final Consumer<RuleState> visitor) {
-                try (KeyValueIterator<String, RuleState> it = rs.all()) {
-                    while (it.hasNext()) {
-                        visitor.accept(it.next().value);
-                    }
-                }
-            }
-        };
+        final KeyedStore<RuleState> ruleStore = new StreamsKeyedStore<>(ctx.getStateStore(Names.RULE_STATE_STORE));
         backEnd = new BackEnd(new AlertLifecycle(pack, cfg.alertSettings(), store, out),
             new RuleEngine(pack, cfg.alertSettings(), ruleStore, out, stats), cfg.idleMillis());
     }

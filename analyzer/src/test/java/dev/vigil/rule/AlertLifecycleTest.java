@@ -26,7 +26,7 @@ class AlertLifecycleTest {
     void setUp() {
         lifecycle = new AlertLifecycle(TestPacks.of(TestPacks.signature("nginx_upstream_down", Source.NGINX,
             "connect\\(\\) failed", 10 * MIN)), new AlertSettings("https://rb.example/", 60 * MIN, 2, 512),
-            new MapEpisodeStore(), out::add);
+            new MapKeyedStore<>(), out::add);
     }
 
     private static Hit hit(final String host, final long time) {
@@ -127,8 +127,8 @@ class AlertLifecycleTest {
     private BackEnd backEnd(final long idleMillis) {
         final dev.vigil.pack.PatternPack pack = TestPacks.of(TestPacks.signature("nginx_upstream_down",
             Source.NGINX, "connect\\(\\) failed", 10 * MIN));
-        return new BackEnd(new AlertLifecycle(pack, AlertSettings.defaults("x"), new MapEpisodeStore(), out::add),
-            new RuleEngine(pack, AlertSettings.defaults("x"), new MapRuleStateStore(), out::add,
+        return new BackEnd(new AlertLifecycle(pack, AlertSettings.defaults("x"), new MapKeyedStore<>(), out::add),
+            new RuleEngine(pack, AlertSettings.defaults("x"), new MapKeyedStore<>(), out::add,
                 new dev.vigil.engine.Stats()), idleMillis);
     }
 

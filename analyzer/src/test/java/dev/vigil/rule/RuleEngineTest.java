@@ -27,7 +27,7 @@ class RuleEngineTest {
 
     private RuleEngine engine(final RuleSpec rule) {
         final PatternPack pack = TestPacks.of(List.of(), List.of(rule));
-        return new RuleEngine(pack, AlertSettings.defaults("x"), new MapRuleStateStore(), out::add, stats);
+        return new RuleEngine(pack, AlertSettings.defaults("x"), new MapKeyedStore<>(), out::add, stats);
     }
 
     private static RuleSpec auth(final long forMillis, final int maxGroups) {
@@ -121,7 +121,7 @@ class RuleEngineTest {
             e.onPartial(partial("10.0.0." + i, T0, 1, T0 + i * SEC));
         }
         assertEquals(7L, stats.evictedByRule().get("all_auth_failures"));
-        final MapRuleStateStore store = new MapRuleStateStore();
+        final MapKeyedStore<RuleState> store = new MapKeyedStore<>();
         final RuleEngine capped = new RuleEngine(TestPacks.of(List.of(), List.of(auth(0, 3))),
             AlertSettings.defaults("x"), store, out::add, stats);
         for (int i = 0; i < 1_000; i++) {

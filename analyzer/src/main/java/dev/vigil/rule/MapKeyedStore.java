@@ -1,0 +1,39 @@
+package dev.vigil.rule;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * In-memory {@link KeyedStore} for replay and tests.
+ *
+ * @param <V> the state type
+ */
+public final class MapKeyedStore<V> implements KeyedStore<V> {
+    private final Map<String, V> map = new HashMap<>();
+
+    @Override
+    public V get(final String id) {
+        return map.get(id);
+    }
+
+    @Override
+    public void put(final String id, final V value) {
+        map.put(id, value);
+    }
+
+    @Override
+    public void delete(final String id) {
+        map.remove(id);
+    }
+
+    @Override
+    public void forEach(final Consumer<V> visitor) {
+        map.values().forEach(visitor);
+    }
+
+    /** Number of values held. */
+    public int size() {
+        return map.size();
+    }
+}
