@@ -1,6 +1,5 @@
 package dev.vigil.app;
 
-import dev.vigil.engine.DeadLetter;
 import dev.vigil.engine.EventSink;
 import dev.vigil.engine.Ingest;
 import dev.vigil.engine.MapPendingStore;
@@ -19,10 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;

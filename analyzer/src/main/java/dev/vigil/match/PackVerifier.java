@@ -11,7 +11,6 @@ import dev.vigil.pack.Signature;
 import dev.vigil.parse.LogEvent;
 import dev.vigil.parse.Parsers;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 

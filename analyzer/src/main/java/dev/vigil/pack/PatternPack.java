@@ -8,7 +8,6 @@ import dev.vigil.pack.YamlTree.Node;
 import dev.vigil.pack.YamlTree.Scalar;
 import dev.vigil.parse.Source;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.pack.PackException;
 import dev.vigil.pack.PatternPack;
-import dev.vigil.parse.Parsers;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.stream.Stream;

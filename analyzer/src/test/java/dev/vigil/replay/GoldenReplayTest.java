@@ -10,7 +10,6 @@ import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertJson;
 import dev.vigil.pack.PackException;
 import dev.vigil.pack.PatternPack;
-import dev.vigil.parse.Parsers;
 import dev.vigil.rule.AlertSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

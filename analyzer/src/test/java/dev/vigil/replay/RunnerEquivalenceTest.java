@@ -8,7 +8,6 @@ import dev.vigil.alert.AlertJson;
 import dev.vigil.engine.Stats;
 import dev.vigil.pack.PackException;
 import dev.vigil.pack.PatternPack;
-import dev.vigil.parse.Parsers;
 import dev.vigil.parse.TestParsers;
 import dev.vigil.rule.AlertSettings;
 import dev.vigil.topology.EngineConfig;
