@@ -9,7 +9,7 @@ import java.util.TreeMap;
 /**
  * A mergeable summary of the events one rule saw for one group in one hop: how many matched, how many of those
  * were the ratio's numerator, a log-scale histogram of the quantile field (5 % relative error, memory bounded by
- * the value range, not the event count), the latest event time, and one example line for the evidence.
+ * the value range, not the event count; quantiles are reported at a bin's geometric middle), the latest event time, and one example line for the evidence.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
     getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
@@ -88,9 +88,9 @@ public final class Aggregate {
         return (int) Math.ceil(Math.log(v) / LOG_GAMMA);
     }
 
-    /** Upper edge of a bin (the value a quantile reports; within 10 % above the true value). */
+    /** Geometric middle of a bin: the value a quantile reports, within about 5 % of the true one. */
     static double binValue(final int bin) {
-        return bin == Integer.MIN_VALUE ? 0 : Math.pow(GAMMA, bin);
+        return bin == Integer.MIN_VALUE ? 0 : Math.pow(GAMMA, bin - 0.5);
     }
 
     /** Samples in the histogram. */

@@ -34,6 +34,8 @@ public final class RuleEngine {
     private final KeyedStore<RuleState> store;
     private final Consumer<Alert> out;
     private final Stats stats;
+    /** Event time of the latest evaluation. */
+    private long lastEvaluation = Long.MIN_VALUE;
     /** Active groups per rule (rebuilt from the store at start). */
     private final Map<String, Integer> groups = new HashMap<>();
 
@@ -86,18 +88,35 @@ public final class RuleEngine {
         }
     }
 
-    /** Evaluates every group at event time {@code now}. */
+    /**
+     * Evaluates every group at event time {@code now}. When time crossed hop boundaries since the last evaluation,
+     * the windows that ended at those boundaries are evaluated first (at the boundary's last millisecond), so
+     * every hop-aligned window is judged once all of its input is in — events just before a boundary are never
+     * lost between two ticks.
+     */
     public void advance(final long now) {
         final List<RuleState> all = new ArrayList<>();
         store.forEach(all::add);
         all.sort(Comparator.comparing(s -> s.id));
+        final long last = lastEvaluation;
+        lastEvaluation = Math.max(lastEvaluation, now);
         for (final RuleState s : all) {
             final RuleSpec r = rules.get(s.rule);
             if (r == null) {
                 store.delete(s.id);
                 continue;
             }
-            if (evaluate(r, s, now)) {
+            boolean keep = true;
+            if (last != Long.MIN_VALUE && r.kind() != RuleSpec.Kind.ABSENCE) {
+                final long hop = r.hopMillis();
+                final long lastBoundary = Math.floorDiv(now, hop) * hop;
+                final long firstBoundary = Math.max(Math.floorDiv(last, hop) * hop + hop,
+                    lastBoundary - r.windowMillis());
+                for (long b = firstBoundary; b <= lastBoundary && b > last && keep; b += hop) {
+                    keep = evaluate(r, s, b - 1);
+                }
+            }
+            if (keep && evaluate(r, s, now)) {
                 store.put(s.id, s);
             } else {
                 store.delete(s.id);

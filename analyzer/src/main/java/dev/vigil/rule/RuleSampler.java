@@ -113,14 +113,25 @@ public final class RuleSampler {
         return true;
     }
 
-    /** Group labels: each group_by key from the event's fields, host or source, or a match's captures/labels. */
+    /** Group labels: each group_by key from a match's captures or labels, else the event's fields, host, source. */
     private static SortedMap<String, String> group(final RuleSpec r, final LogEvent e, final List<Match> matches) {
         if (r.groupBy().isEmpty()) {
             return Collections.emptySortedMap();
         }
         final TreeMap<String, String> labels = new TreeMap<>();
         for (final String k : r.groupBy()) {
-            String v = e.field(k);
+            // what a signature extracted is more specific than the event's own field (a journald line of systemd
+            // about a failed unit carries _SYSTEMD_UNIT=init.scope, its capture names the unit that failed)
+            String v = null;
+            for (int i = 0; v == null && i < matches.size(); i++) {
+                v = matches.get(i).captures().get(k);
+                if (v == null) {
+                    v = matches.get(i).labels().get(k);
+                }
+            }
+            if (v == null) {
+                v = e.field(k);
+            }
             if (v == null && "host".equals(k)) {
                 v = e.host();
             }
@@ -129,12 +140,6 @@ public final class RuleSampler {
             }
             if (v == null && "service".equals(k)) {
                 v = e.service();
-            }
-            for (int i = 0; v == null && i < matches.size(); i++) {
-                v = matches.get(i).captures().get(k);
-                if (v == null) {
-                    v = matches.get(i).labels().get(k);
-                }
             }
             if (v != null) {
                 labels.put(k, SafeText.clean(v, MAX_LABEL_CHARS));

@@ -58,9 +58,22 @@ class RuleEngineTest {
         assertEquals(Alert.Status.FIRING, a.status());
         assertEquals(20.0, a.value());
         assertEquals(20.0, a.threshold());
-        assertEquals(T0 + 60 * SEC, a.startsAt());
+        // time crossed the minute boundary: the window that ended there is judged first, at its last millisecond
+        assertEquals(T0 + 60 * SEC - 1, a.startsAt());
         assertEquals("10.0.0.1", a.labels().get("client"));
         assertEquals(Alert.Kind.RULE, a.kind());
+    }
+
+    @Test
+    void shouldJudgeTheWindowThatEndedBetweenTwoTicks() {
+        // 19 failures early in minute 0, the 20th just before the minute-5 boundary; the next tick comes later
+        final RuleEngine e = engine(auth(0, 100));
+        e.onPartial(partial("10.0.0.1", T0, 19, T0 + 5 * SEC));
+        e.advance(T0 + 10 * SEC);
+        e.onPartial(partial("10.0.0.1", T0 + 4 * MIN, 1, T0 + 5 * MIN - SEC));
+        e.advance(T0 + 5 * MIN + 30 * SEC);
+        assertEquals(1, out.size(), "the window [0, 5m) held all 20");
+        assertEquals(T0 + 5 * MIN - 1, out.get(0).startsAt());
     }
 
     @Test
