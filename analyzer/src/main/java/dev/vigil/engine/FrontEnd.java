@@ -57,6 +57,7 @@ public final class FrontEnd {
             if (bucket != lastTickBucket) {
                 lastTickBucket = bucket;
                 partials.drain(sink::partial);
+                sampler.drained();
                 sink.tick(streamTime);
             }
         }
@@ -70,6 +71,11 @@ public final class FrontEnd {
         }
     }
 
+    /** The pending partials were sent on by someone else (a live runner's punctuation). */
+    public void partialsDrained() {
+        sampler.drained();
+    }
+
     /**
      * Sends the pending partials and a tick at the current stream time: at the end of a replay, and in live mode
      * when the input has gone idle, so that the last seconds of input are evaluated too.
@@ -77,6 +83,7 @@ public final class FrontEnd {
     public void flush(final SignalSink sink, final dev.vigil.rule.PartialStore partials) {
         if (streamTime != Long.MIN_VALUE) {
             partials.drain(sink::partial);
+            sampler.drained();
             sink.tick(streamTime);
         }
     }

@@ -31,6 +31,8 @@ public final class Condition {
     private final Double number;
     private final Level level;
     private final Pattern pattern;
+    /** A literal every match of {@code pattern} contains (lower case), to skip the regex on most values. */
+    private final String literal;
     private final String text;
 
     private Condition(final String field, final Op op, final String value, final String text) {
@@ -47,6 +49,7 @@ public final class Condition {
         this.number = n;
         this.level = "level".equals(field) ? levelOrNull(value) : null;
         this.pattern = op == Op.MATCH || op == Op.NOT_MATCH ? Pattern.compile(value) : null;
+        this.literal = pattern == null ? null : Literals.derive(value);
     }
 
     private static Level levelOrNull(final String word) {
@@ -132,9 +135,9 @@ public final class Condition {
         }
         switch (op) {
             case MATCH:
-                return pattern.matcher(v.toString()).find();
+                return find(v.toString());
             case NOT_MATCH:
-                return !pattern.matcher(v.toString()).find();
+                return !find(v.toString());
             default:
                 break;
         }
@@ -152,6 +155,26 @@ public final class Condition {
             return compare(Double.compare(d, number));
         }
         return compare(v.toString().compareTo(value));
+    }
+
+    private boolean find(final String s) {
+        if (literal != null && !containsIgnoreCase(s, literal)) {
+            return false;
+        }
+        return pattern.matcher(s).find();
+    }
+
+    /** Whether {@code s} contains {@code lower} (already lower case), ignoring ASCII case. */
+    static boolean containsIgnoreCase(final String s, final String lower) {
+        final int n = lower.length();
+        final char first = lower.charAt(0);
+        for (int i = 0, last = s.length() - n; i <= last; i++) {
+            final char c = s.charAt(i);
+            if ((c == first || c + 32 == first && c >= 'A' && c <= 'Z') && s.regionMatches(true, i, lower, 0, n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean compare(final int c) {

@@ -19,6 +19,6 @@ public interface KeyedStore<V> {
     /** Removes a value. */
     void delete(String id);
 
-    /** Visits every value; the visitor must not modify the store. */
+    /** Visits every value in key order; the visitor must not modify the store. */
     void forEach(Consumer<V> visitor);
 }

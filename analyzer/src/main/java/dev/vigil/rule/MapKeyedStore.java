@@ -1,16 +1,16 @@
 package dev.vigil.rule;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * In-memory {@link KeyedStore} for replay and tests.
+ * In-memory {@link KeyedStore} for replay and tests; visits in key order, as Kafka Streams' in-memory store does.
  *
  * @param <V> the state type
  */
 public final class MapKeyedStore<V> implements KeyedStore<V> {
-    private final Map<String, V> map = new HashMap<>();
+    private final Map<String, V> map = new TreeMap<>();
 
     @Override
     public V get(final String id) {

@@ -7,7 +7,6 @@ import dev.vigil.pack.PatternPack;
 import dev.vigil.pack.RuleSpec;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,7 +96,6 @@ public final class RuleEngine {
     public void advance(final long now) {
         final List<RuleState> all = new ArrayList<>();
         store.forEach(all::add);
-        all.sort(Comparator.comparing(s -> s.id));
         final long last = lastEvaluation;
         lastEvaluation = Math.max(lastEvaluation, now);
         for (final RuleState s : all) {
@@ -129,7 +127,6 @@ public final class RuleEngine {
     public void finish(final long now) {
         final List<RuleState> all = new ArrayList<>();
         store.forEach(all::add);
-        all.sort(Comparator.comparing(s -> s.id));
         for (final RuleState s : all) {
             final RuleSpec r = rules.get(s.rule);
             if (s.firing && r != null) {

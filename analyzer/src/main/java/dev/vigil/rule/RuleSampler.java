@@ -27,6 +27,12 @@ public final class RuleSampler {
     private final Set<String>[] signatures;
     private final Set<String>[] numerators;
     private final Stats stats;
+    /** Per rule: the partial the previous event went to (consecutive events mostly share group and hop). */
+    private final Partial[] lastPartial;
+    private final long[] lastBucket;
+    private final String[][] lastValues;
+    private final int[] lastEpoch;
+    private int epoch;
 
     @SuppressWarnings("unchecked")
     public RuleSampler(final PatternPack pack, final Stats stats) {
@@ -38,6 +44,15 @@ public final class RuleSampler {
             numerators[i] = rules[i].numerator() == null ? Set.of() : new HashSet<>(rules[i].numerator().signatures());
         }
         this.stats = stats;
+        this.lastPartial = new Partial[rules.length];
+        this.lastBucket = new long[rules.length];
+        this.lastValues = new String[rules.length][];
+        this.lastEpoch = new int[rules.length];
+    }
+
+    /** The partial store was drained: cached partials are gone. */
+    public void drained() {
+        epoch++;
     }
 
     /** Whether the pack has rules at all. */
@@ -75,15 +90,26 @@ public final class RuleSampler {
                     continue;
                 }
             }
-            final SortedMap<String, String> labels = group(r, e, matches);
+            final String[] values = groupValues(r, e, matches);
             final long bucket = Math.floorDiv(e.time(), r.hopMillis()) * r.hopMillis();
-            final String key = r.id() + '\u0001' + bucket + '\u0001' + labels;
-            Partial p = store.get(key);
-            if (p == null) {
-                p = new Partial(r.id(), labels, bucket, new Aggregate());
+            Partial p;
+            if (lastEpoch[i] == epoch && lastPartial[i] != null && lastBucket[i] == bucket
+                && java.util.Arrays.equals(values, lastValues[i])) {
+                p = lastPartial[i];
+            } else {
+                final SortedMap<String, String> labels = labels(r, values);
+                final String key = r.id() + '\u0001' + bucket + '\u0001' + labels;
+                p = store.get(key);
+                if (p == null) {
+                    p = new Partial(r.id(), labels, bucket, new Aggregate());
+                    store.put(key, p);
+                }
+                lastPartial[i] = p;
+                lastBucket[i] = bucket;
+                lastValues[i] = values;
+                lastEpoch[i] = epoch;
             }
             p.aggregate().add(e.time(), numerator, value, e, r.kind() == RuleSpec.Kind.QUANTILE);
-            store.put(key, p);
         }
         return late;
     }
@@ -113,13 +139,12 @@ public final class RuleSampler {
         return true;
     }
 
-    /** Group labels: each group_by key from a match's captures or labels, else the event's fields, host, source. */
-    private static SortedMap<String, String> group(final RuleSpec r, final LogEvent e, final List<Match> matches) {
-        if (r.groupBy().isEmpty()) {
-            return Collections.emptySortedMap();
-        }
-        final TreeMap<String, String> labels = new TreeMap<>();
-        for (final String k : r.groupBy()) {
+    /** Group values in group_by order: a match's captures or labels first, else the event's fields, host, source. */
+    private static String[] groupValues(final RuleSpec r, final LogEvent e, final List<Match> matches) {
+        final List<String> keys = r.groupBy();
+        final String[] values = new String[keys.size()];
+        for (int j = 0; j < values.length; j++) {
+            final String k = keys.get(j);
             // what a signature extracted is more specific than the event's own field (a journald line of systemd
             // about a failed unit carries _SYSTEMD_UNIT=init.scope, its capture names the unit that failed)
             String v = null;
@@ -141,8 +166,19 @@ public final class RuleSampler {
             if (v == null && "service".equals(k)) {
                 v = e.service();
             }
-            if (v != null) {
-                labels.put(k, SafeText.clean(v, MAX_LABEL_CHARS));
+            values[j] = v;
+        }
+        return values;
+    }
+
+    private static SortedMap<String, String> labels(final RuleSpec r, final String[] values) {
+        if (values.length == 0) {
+            return Collections.emptySortedMap();
+        }
+        final TreeMap<String, String> labels = new TreeMap<>();
+        for (int j = 0; j < values.length; j++) {
+            if (values[j] != null) {
+                labels.put(r.groupBy().get(j), SafeText.clean(values[j], MAX_LABEL_CHARS));
             }
         }
         return labels;

@@ -139,6 +139,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
         } else {
             // only merged by the back end; it evaluates them at the next tick, as replay does
             partials.drain(this::partial);
+            front.partialsDrained();
         }
     }
 
