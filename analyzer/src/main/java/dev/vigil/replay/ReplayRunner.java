@@ -58,7 +58,7 @@ public final class ReplayRunner {
         final Ingest ingest = new Ingest(parsers, stats);
         final FrontEnd front = new FrontEnd(pack, options.tickMillis(), stats);
         final AlertLifecycle lifecycle = new AlertLifecycle(pack, settings, new MapEpisodeStore(), a -> {
-            stats.alerted(a.status().id());
+            stats.alerted(a.name(), a.severity(), a.status().id());
             alerts.accept(a);
         });
         final Map<Path, Source> sources = new LinkedHashMap<>();

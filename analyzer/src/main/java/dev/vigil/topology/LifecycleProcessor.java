@@ -3,11 +3,16 @@ package dev.vigil.topology;
 import dev.vigil.alert.AlertJson;
 import dev.vigil.engine.Stats;
 import dev.vigil.pack.PatternPack;
+import dev.vigil.pack.Signature;
 import dev.vigil.rule.AlertLifecycle;
 import dev.vigil.rule.Episode;
 import dev.vigil.rule.EpisodeStore;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,12 +22,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** The alert lifecycle over a changelogged episode store: one instance per partition of the by-alert-id topic. */
 final class LifecycleProcessor implements Processor<String, Signal, String, byte[]> {
 
+    /** How often each task reports its open episodes to the metrics (wall clock). */
+    static final Duration OPEN_REPORT_INTERVAL = Duration.ofSeconds(10);
+
     private final PatternPack pack;
     private final EngineConfig cfg;
     private final Stats stats;
     private ProcessorContext<String, byte[]> context;
     private AlertLifecycle lifecycle;
     private long currentTimestamp;
+    private KeyValueStore<String, Episode> episodes;
+    private String owner;
 
     LifecycleProcessor(final PatternPack pack, final EngineConfig cfg, final Stats stats) {
         this.pack = pack;
@@ -34,6 +44,8 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
     public void init(final ProcessorContext<String, byte[]> ctx) {
         this.context = ctx;
         final KeyValueStore<String, Episode> kv = ctx.getStateStore(Names.EPISODE_STORE);
+        this.episodes = kv;
+        this.owner = ctx.taskId().toString();
         final EpisodeStore store = new EpisodeStore() {
             @Override
             public Episode get(final String id) {
@@ -61,9 +73,30 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
             }
         };
         lifecycle = new AlertLifecycle(pack, cfg.alertSettings(), store, a -> {
-            stats.alerted(a.status().id());
+            stats.alerted(a.name(), a.severity(), a.status().id());
             context.forward(new Record<>(a.id(), AlertJson.bytes(a), currentTimestamp));
         }, cfg.idleMillis());
+        ctx.schedule(OPEN_REPORT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> reportOpen());
+    }
+
+    /** Tells the metrics how many episodes of each name this task holds open (a gauge, so a scan, not deltas). */
+    private void reportOpen() {
+        final Map<String, Long> open = new HashMap<>();
+        try (KeyValueIterator<String, Episode> it = episodes.all()) {
+            while (it.hasNext()) {
+                final Episode e = it.next().value;
+                final Signature sig = pack.signature(e.name);
+                open.merge(Stats.openKey(e.name, sig == null ? "warning" : sig.severity().id()), 1L, Long::sum);
+            }
+        }
+        stats.openEpisodes(owner, open);
+    }
+
+    @Override
+    public void close() {
+        if (owner != null) {
+            stats.dropOwner(owner);
+        }
     }
 
     @Override
@@ -76,6 +109,9 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
         if (s.isTick()) {
             lifecycle.watermark(s.origin(), s.time(), context.currentSystemTimeMs());
         } else {
+            if (s.hit().time() < lifecycle.streamTime()) {
+                stats.late("alert_lifecycle");
+            }
             lifecycle.onHit(s.hit());
         }
     }
