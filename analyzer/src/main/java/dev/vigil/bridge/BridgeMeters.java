@@ -1,5 +1,6 @@
 package dev.vigil.bridge;
 
+import dev.vigil.metrics.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,16 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Every meter of the bridge, in one place. Tag values come from bounded sets only: {@code target} is one of three
- * ids, {@code outcome} one of four, {@code reason} one of the codes listed in docs/bridges.md.
+ * Every meter of the bridge, in one place; their names are {@link Meters}'. Tag values come from bounded sets only:
+ * {@code target} is one of three ids, {@code outcome} one of four, {@code reason} one of the codes listed in
+ * docs/bridges.md.
  */
 final class BridgeMeters {
-    static final String DELIVERIES = "vigil.bridge.deliveries";
-    static final String RETRIES = "vigil.bridge.retries";
-    static final String LATENCY = "vigil.bridge.delivery.latency";
-    static final String DEADLETTERS = "vigil.bridge.deadletters";
-    static final String REQUESTS = "vigil.bridge.requests";
-    static final String PENDING = "vigil.bridge.pending";
+    static final String DELIVERIES = Meters.BRIDGE_DELIVERIES;
+    static final String RETRIES = Meters.BRIDGE_RETRIES;
+    static final String LATENCY = Meters.BRIDGE_LATENCY;
+    static final String DEADLETTERS = Meters.BRIDGE_DEADLETTERS;
+    static final String REQUESTS = Meters.BRIDGE_REQUESTS;
+    static final String PENDING = Meters.BRIDGE_PENDING;
 
     /** Per-alert outcomes. */
     enum Outcome {
