@@ -181,10 +181,38 @@ public final class Meters implements AutoCloseable {
      * consumer lag among them) as {@code kafka_*} meters, until {@link #close}.
      */
     public Meters bindStreams(final KafkaStreams streams) {
-        final KafkaStreamsMetrics m = new KafkaStreamsMetrics(streams);
+        final KafkaStreamsMetrics m = new KafkaStreamsMetrics(streams, Tags.empty(), new Refresher());
         m.bindTo(registry);
         binders.add(m);
         return this;
+    }
+
+    /**
+     * The binder's scheduler. Kafka clients create metrics as they go (a partition's lag once it is assigned and
+     * fetched), and the binder looks for new ones on a fixed schedule it offers no setting for: once a minute, so
+     * after a rebalance a dashboard would miss the lag of new partitions for up to a minute. This scheduler runs
+     * that look-up every {@link #REFRESH} instead; it is a scan of the clients' metric map, cheap at that rate.
+     */
+    static final class Refresher extends java.util.concurrent.ScheduledThreadPoolExecutor {
+        static final java.time.Duration REFRESH = java.time.Duration.ofSeconds(10);
+
+        Refresher() {
+            super(1, r -> {
+                final Thread t = new Thread(r, "vigil-kafka-metrics-refresh");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> scheduleAtFixedRate(final Runnable command,
+                                                                           final long initialDelay,
+                                                                           final long period,
+                                                                           final java.util.concurrent.TimeUnit unit) {
+            final long ms = Math.min(unit.toMillis(period), REFRESH.toMillis());
+            return super.scheduleAtFixedRate(command, Math.min(unit.toMillis(initialDelay), ms), ms,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Stops the binders that run threads or listeners (GC notifications, the Kafka metrics refresher). */
