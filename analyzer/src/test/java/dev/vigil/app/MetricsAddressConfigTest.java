@@ -33,6 +33,12 @@ class MetricsAddressConfigTest {
     }
 
     @Test
+    void shouldLoadTheExampleConfigWithItsMetricsAddress() {
+        final VigilConfig c = VigilConfig.load(dev.vigil.metrics.PromText.root().resolve("config/vigil.example.yml"));
+        assertEquals(new InetSocketAddress("127.0.0.1", 9464), c.metricsSocket());
+    }
+
+    @Test
     void shouldNameFileAndLineOfABadAddress() {
         final UserError e = assertThrows(UserError.class, () -> load("application_id: a\nmetrics:\n  address: web:x\n"));
         assertEquals(dir.resolve("vigil.yml") + ":3: metrics address 'web:x' must be HOST:PORT or off", e.getMessage());
