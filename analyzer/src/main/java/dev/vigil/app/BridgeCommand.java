@@ -1,6 +1,5 @@
 package dev.vigil.app;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.vigil.bridge.AlertBridge;
 import dev.vigil.bridge.BridgeConfig;
 import dev.vigil.bridge.BridgeConfigFile;
@@ -9,14 +8,9 @@ import dev.vigil.bridge.DeliveryPolicy;
 import dev.vigil.bridge.Secret;
 import dev.vigil.bridge.TargetKind;
 import dev.vigil.pack.Durations;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.prometheus.PrometheusConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
+import dev.vigil.metrics.Meters;
+import dev.vigil.metrics.MetricsServer;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,8 +104,9 @@ public final class BridgeCommand implements Callable<Integer> {
     @Option(names = "--backoff-max", paramLabel = "DURATION", description = "Longest retry wait (default 2m)")
     String backoffMax;
 
-    @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
-        description = "Serve Prometheus metrics on http://HOST:PORT/metrics (default: off)")
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT|off",
+        description = "Serve /metrics (Prometheus), /healthz and /readyz on HOST:PORT, e.g. 127.0.0.1:9465 "
+            + "(default: off)")
     String metricsAddress;
 
     private final Map<String, String> env;
@@ -128,17 +123,23 @@ public final class BridgeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final BridgeConfig cfg = resolve();
-        final MeterRegistry registry;
-        final HttpServer metrics;
-        if (metricsAddress != null) {
-            final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            registry = prometheus;
-            metrics = serveMetrics(prometheus, metricsAddress);
-        } else {
-            registry = new SimpleMeterRegistry();
-            metrics = null;
+        final InetSocketAddress address;
+        try {
+            address = MetricsServer.parse(metricsAddress);
+        } catch (final IllegalArgumentException e) {
+            throw new UserError("--metrics-address: " + e.getMessage());
         }
-        final AlertBridge bridge = AlertBridge.create(cfg, registry);
+        final Meters meters = Meters.prometheus().bindJvm().buildInfo(Main.version(), null);
+        final AlertBridge bridge = AlertBridge.create(cfg, meters.registry());
+        meters.ready(bridge::running);
+        final MetricsServer metrics;
+        try {
+            metrics = MetricsEndpoint.start(address, meters, () -> bridge.running() ? null : "not consuming",
+                "--metrics-address");
+        } catch (final RuntimeException e) {
+            meters.close();
+            throw e;
+        }
         final Thread hook = new Thread(bridge::close, "vigil-bridge-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -153,8 +154,9 @@ public final class BridgeCommand implements Callable<Integer> {
                 // the hook is running: it is what stopped the bridge
             }
             if (metrics != null) {
-                metrics.stop(0);
+                metrics.close();
             }
+            meters.close();
         }
     }
 
@@ -264,32 +266,6 @@ public final class BridgeCommand implements Callable<Integer> {
             return Duration.ofMillis(Durations.parseMillis(text));
         } catch (final IllegalArgumentException e) {
             throw new IllegalArgumentException(flag + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static HttpServer serveMetrics(final PrometheusMeterRegistry registry, final String address) {
-        final int colon = address.lastIndexOf(':');
-        final String host = colon <= 0 ? "127.0.0.1" : address.substring(0, colon);
-        final int port;
-        try {
-            port = Integer.parseInt(address.substring(colon + 1));
-        } catch (final NumberFormatException e) {
-            throw new UserError("--metrics-address must be HOST:PORT, not '" + address + "'");
-        }
-        try {
-            final HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-            server.createContext("/metrics", exchange -> {
-                final byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            server.start();
-            return server;
-        } catch (final IOException e) {
-            throw new UserError("cannot serve metrics on " + address + ": " + e.getMessage(), 1);
         }
     }
 }

@@ -33,6 +33,11 @@ final class LiveOptions {
     @Option(names = "--at-least-once", description = "Use at_least_once instead of exactly_once_v2.")
     boolean atLeastOnce;
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT|off",
+        description = "Serve /metrics (Prometheus), /healthz and /readyz here (default: 127.0.0.1:9464; "
+            + "0.0.0.0:9464 for every interface; off to disable).")
+    String metricsAddress;
+
     /** The effective configuration: file, then environment, then these flags. */
     VigilConfig resolve() {
         final VigilConfig c = VigilConfig.load(config);
@@ -58,6 +63,10 @@ final class LiveOptions {
         if (atLeastOnce) {
             c.processingGuarantee = "at_least_once";
         }
+        if (metricsAddress != null) {
+            c.metricsAddress = metricsAddress;
+        }
+        c.metricsSocket();
         return c;
     }
 }

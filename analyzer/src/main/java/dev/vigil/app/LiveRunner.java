@@ -209,6 +209,11 @@ final class LiveRunner implements AutoCloseable {
         streams.start();
     }
 
+    /** The Streams application once {@link #start} made it (for its client metrics), else null. */
+    KafkaStreams streams() {
+        return streams;
+    }
+
     /** The Streams state. */
     KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vigil.alert.Alert;
 import dev.vigil.engine.DeadLetter;
 import dev.vigil.engine.Stats;
+import dev.vigil.metrics.Meters;
 import dev.vigil.pack.PatternPack;
 import dev.vigil.parse.Parsers;
 import dev.vigil.parse.Source;
@@ -76,6 +77,10 @@ final class ReplayCommand implements Callable<Integer> {
         description = "PostgreSQL log_line_prefix in use (repeatable; default: '%m [%p] ' and '%m [%p] %q%u@%d ').")
     List<String> pgPrefixes = new ArrayList<>();
 
+    @Option(names = "--metrics-out", paramLabel = "FILE",
+        description = "Write the run's final metrics to FILE in the Prometheus text format (see docs/metrics.md).")
+    Path metricsOut;
+
     @Mixin
     PackOptions pack = new PackOptions();
 
@@ -140,8 +145,21 @@ final class ReplayCommand implements Callable<Integer> {
         } finally {
             out.flush();
         }
+        if (metricsOut != null) {
+            writeMetrics(metricsOut, result, p.version());
+        }
         System.err.println(summary(result));
         return 0;
+    }
+
+    /** The engine's counters at the end of the replay, as a scrape of a live run would show them. */
+    static void writeMetrics(final Path file, final ReplayRunner.Result result, final String packVersion)
+        throws IOException {
+        try (Meters meters = Meters.prometheus().buildInfo(Main.version(), packVersion).bind(result.stats())) {
+            Files.writeString(file, meters.scrape(), StandardCharsets.UTF_8);
+        } catch (final NoSuchFileException e) {
+            throw new UserError("--metrics-out: " + file + ": no such directory");
+        }
     }
 
     static String summary(final ReplayRunner.Result r) {

@@ -1,5 +1,7 @@
 package dev.vigil.app;
 
+import dev.vigil.metrics.Meters;
+import dev.vigil.metrics.MetricsServer;
 import dev.vigil.pack.PatternPack;
 import dev.vigil.parse.Parsers;
 import dev.vigil.rule.AlertSettings;
@@ -7,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -63,6 +66,18 @@ final class RunCommand implements Callable<Integer> {
     static int runLive(final VigilConfig cfg, final PatternPack pack, final AlertSettings settings,
                        final AlertPrinter printer, final Feeder feeder) throws Exception {
         final LiveRunner runner = new LiveRunner(cfg, pack, settings, Parsers.of(null, java.time.ZoneOffset.UTC));
+        final Meters meters = Meters.prometheus().bindJvm().buildInfo(Main.version(), pack.version())
+            .ready(() -> runner.state() == KafkaStreams.State.RUNNING).bind(runner.stats());
+        // first, so that /healthz answers while the broker starts and the application joins its group
+        final MetricsServer metrics;
+        try {
+            metrics = MetricsEndpoint.start(cfg.metricsSocket(), meters,
+                () -> runner.state() == KafkaStreams.State.RUNNING ? null : "streams " + runner.state(),
+                "--metrics-address");
+        } catch (final RuntimeException e) {
+            meters.close();
+            throw e;
+        }
         final Thread hook = new Thread(runner::close, "vigil-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         AlertTail tail = null;
@@ -72,6 +87,7 @@ final class RunCommand implements Callable<Integer> {
                 tail = new AlertTail(runner.clientProperties(), cfg.alertsTopic, printer);
             }
             runner.start();
+            meters.bindStreams(runner.streams());
             if (!runner.awaitRunning(Duration.ofSeconds(90))) {
                 throw new UserError("the streams application did not start: " + (runner.failure() == null
                     ? "state " + runner.state() : LiveRunner.cause(runner.failure())), 1);
@@ -90,6 +106,10 @@ final class RunCommand implements Callable<Integer> {
                 tail.close();
             }
             runner.close();
+            if (metrics != null) {
+                metrics.close();
+            }
+            meters.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (final IllegalStateException e) {

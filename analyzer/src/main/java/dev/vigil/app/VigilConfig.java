@@ -114,6 +114,19 @@ final class VigilConfig {
         }
     }
 
+    /**
+     * Where the metrics server listens, or null when it is off.
+     *
+     * @throws UserError when the address is not HOST:PORT or off
+     */
+    java.net.InetSocketAddress metricsSocket() {
+        try {
+            return dev.vigil.metrics.MetricsServer.parse(metricsAddress);
+        } catch (final IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
     /** Client properties with secrets masked, for log lines. */
     Map<String, String> maskedKafka() {
         final Map<String, String> m = new TreeMap<>();
@@ -188,7 +201,13 @@ final class VigilConfig {
                         final MapNode mm = map(v, "metrics");
                         check(mm, METRICS_KEYS);
                         if (mm.entries.containsKey("address")) {
-                            c.metricsAddress = text(mm.entries.get("address"));
+                            final Node a = mm.entries.get("address");
+                            c.metricsAddress = text(a);
+                            try {
+                                dev.vigil.metrics.MetricsServer.parse(c.metricsAddress);
+                            } catch (final IllegalArgumentException bad) {
+                                throw error(a.line, bad.getMessage());
+                            }
                         }
                         break;
                     }

@@ -183,6 +183,11 @@ public final class AlertBridge implements AutoCloseable {
         }
     }
 
+    /** Whether the bridge is consuming: connected, its loop running, not stopping (its /readyz). */
+    public boolean running() {
+        return consumer != null && !closing.get() && finished.getCount() > 0;
+    }
+
     /** Partitions this bridge owns now (for tests and diagnostics). */
     synchronized Set<TopicPartition> assignment() {
         return Set.copyOf(assigned);

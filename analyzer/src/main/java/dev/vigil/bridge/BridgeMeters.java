@@ -1,5 +1,6 @@
 package dev.vigil.bridge;
 
+import dev.vigil.metrics.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,16 +10,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Every meter of the bridge, in one place. Tag values come from bounded sets only: {@code target} is one of three
- * ids, {@code outcome} one of four, {@code reason} one of the codes listed in docs/bridges.md.
+ * Every meter of the bridge, in one place; their names are {@link Meters}'. Tag values come from bounded sets only:
+ * {@code target} is one of three ids, {@code outcome} one of four, {@code reason} one of the codes listed in
+ * docs/bridges.md.
  */
 final class BridgeMeters {
-    static final String DELIVERIES = "vigil.bridge.deliveries";
-    static final String RETRIES = "vigil.bridge.retries";
-    static final String LATENCY = "vigil.bridge.delivery.latency";
-    static final String DEADLETTERS = "vigil.bridge.deadletters";
-    static final String REQUESTS = "vigil.bridge.requests";
-    static final String PENDING = "vigil.bridge.pending";
+    static final String DELIVERIES = Meters.BRIDGE_DELIVERIES;
+    static final String RETRIES = Meters.BRIDGE_RETRIES;
+    static final String LATENCY = Meters.BRIDGE_LATENCY;
+    static final String DEADLETTERS = Meters.BRIDGE_DEADLETTERS;
+    static final String REQUESTS = Meters.BRIDGE_REQUESTS;
+    static final String PENDING = Meters.BRIDGE_PENDING;
 
     /** Per-alert outcomes. */
     enum Outcome {
@@ -48,6 +50,32 @@ final class BridgeMeters {
             deliveries.put(o, Counter.builder(DELIVERIES).description("Alerts by delivery outcome")
                 .tag("target", this.target).tag("outcome", o.tag).register(registry));
         }
+        // Series that exist at zero from the start: Prometheus' increase() cannot see the first increment of a
+        // series that appears at 1, and these are what alerting rules watch (deploy/prometheus/vigil_alerts.yml).
+        for (final String reason : new String[] {"http_429", "http_408", "http_5xx", "timeout", "io"}) {
+            retries.computeIfAbsent(reason, this::retryCounter);
+        }
+        for (final String reason : new String[] {"max_age", "rejected", "invalid_alert"}) {
+            deadletters.computeIfAbsent(reason, this::deadLetterCounter);
+        }
+        for (final String kind : new String[] {"single", "grouped"}) {
+            requests.computeIfAbsent(kind, this::requestCounter);
+        }
+    }
+
+    private Counter retryCounter(final String reason) {
+        return Counter.builder(RETRIES).description("Failed requests retried later")
+            .tag("target", target).tag("reason", reason).register(registry);
+    }
+
+    private Counter deadLetterCounter(final String reason) {
+        return Counter.builder(DEADLETTERS).description("Alerts written to the bridge dead-letter topic")
+            .tag("target", target).tag("reason", reason).register(registry);
+    }
+
+    private Counter requestCounter(final String kind) {
+        return Counter.builder(REQUESTS).description("HTTP requests made").tag("target", target).tag("kind", kind)
+            .register(registry);
     }
 
     void delivery(final Outcome outcome, final int alerts) {
@@ -56,21 +84,17 @@ final class BridgeMeters {
 
     /** One failed request that will be retried, by reason code. */
     void retry(final String reason) {
-        retries.computeIfAbsent(reason, r -> Counter.builder(RETRIES).description("Failed requests retried later")
-            .tag("target", target).tag("reason", r).register(registry)).increment();
+        retries.computeIfAbsent(reason, this::retryCounter).increment();
     }
 
     void deadLetter(final String reason) {
-        deadletters.computeIfAbsent(reason, r -> Counter.builder(DEADLETTERS)
-            .description("Alerts written to the bridge dead-letter topic")
-            .tag("target", target).tag("reason", r).register(registry)).increment();
+        deadletters.computeIfAbsent(reason, this::deadLetterCounter).increment();
     }
 
     /** One HTTP request made, {@code single} or {@code grouped}. */
     void request(final boolean grouped) {
         final String kind = grouped ? "grouped" : "single";
-        requests.computeIfAbsent(kind, k -> Counter.builder(REQUESTS).description("HTTP requests made")
-            .tag("target", target).tag("kind", k).register(registry)).increment();
+        requests.computeIfAbsent(kind, this::requestCounter).increment();
     }
 
     void pendingGauge(final Supplier<Number> pending) {

@@ -44,7 +44,11 @@ public final class Ingest {
     private final Map<String, Memory> memories = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(final Map.Entry<String, Memory> eldest) {
-            return size() > MAX_REMEMBERED_STREAMS;
+            if (size() > MAX_REMEMBERED_STREAMS) {
+                stats.evicted("stream_memory");
+                return true;
+            }
+            return false;
         }
     };
 
@@ -262,7 +266,7 @@ public final class Ingest {
 
     private void dead(final EventSink out, final byte[] original, final String reason, final String detail,
                       final String source) {
-        stats.deadLettered(reason);
+        stats.deadLettered(source, reason);
         final String d = detail == null ? "" : detail;
         out.deadLetter(new DeadLetter(original, reason, d.length() > MAX_DETAIL ? d.substring(0, MAX_DETAIL) : d,
             source));

@@ -62,7 +62,7 @@ public final class ReplayRunner {
         final Ingest ingest = new Ingest(parsers, stats);
         final FrontEnd front = new FrontEnd(pack, options.tickMillis(), stats);
         final Consumer<Alert> out = a -> {
-            stats.alerted(a.status().id());
+            stats.alerted(a.name(), a.severity(), a.status().id());
             alerts.accept(a);
         };
         final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), out),
@@ -86,7 +86,7 @@ public final class ReplayRunner {
 
             @Override
             public void late(final LogEvent event) {
-                stats.deadLettered("late");
+                stats.deadLettered(event.source().id(), "late");
                 deadLetters.accept(new DeadLetter(event.line().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     "late", "later than a rule's grace period behind the input's event time",
                     event.source().id()));

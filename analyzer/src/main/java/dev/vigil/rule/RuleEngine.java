@@ -46,6 +46,9 @@ public final class RuleEngine {
         this.stats = stats;
         for (final RuleSpec r : pack.rules()) {
             rules.put(r.id(), r);
+            if (r.kind() != RuleSpec.Kind.ABSENCE) {
+                stats.ruleThreshold(r.id(), r.threshold());
+            }
         }
         store.forEach(s -> groups.merge(s.rule, 1, Integer::sum));
     }
@@ -98,6 +101,9 @@ public final class RuleEngine {
         store.forEach(all::add);
         final long last = lastEvaluation;
         lastEvaluation = Math.max(lastEvaluation, now);
+        // the metrics get one value per rule, the worst group's: group values (client addresses, hosts) are not
+        // bounded enough to be metric labels
+        final Map<String, Double> worst = new HashMap<>();
         for (final RuleState s : all) {
             final RuleSpec r = rules.get(s.rule);
             if (r == null) {
@@ -114,12 +120,23 @@ public final class RuleEngine {
                     keep = evaluate(r, s, b - 1);
                 }
             }
-            if (keep && evaluate(r, s, now)) {
+            final boolean kept = keep && evaluate(r, s, now);
+            if (!Double.isNaN(s.value)) {
+                worst.merge(r.id(), s.value, Math::max);
+            }
+            if (kept) {
                 store.put(s.id, s);
             } else {
                 store.delete(s.id);
                 groups.merge(r.id(), -1, Integer::sum);
             }
+        }
+        publish(worst);
+    }
+
+    private void publish(final Map<String, Double> worst) {
+        for (final RuleSpec r : rules.values()) {
+            stats.ruleValue(r.id()).set(worst.getOrDefault(r.id(), 0.0));
         }
     }
 

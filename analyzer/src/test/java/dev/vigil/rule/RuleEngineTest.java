@@ -133,7 +133,7 @@ class RuleEngineTest {
         for (int i = 0; i < 10; i++) {
             e.onPartial(partial("10.0.0." + i, T0, 1, T0 + i * SEC));
         }
-        assertEquals(7L, stats.evictedByRule().get("all_auth_failures"));
+        assertEquals(7L, stats.evictions());
         final MapKeyedStore<RuleState> store = new MapKeyedStore<>();
         final RuleEngine capped = new RuleEngine(TestPacks.of(List.of(), List.of(auth(0, 3))),
             AlertSettings.defaults("x"), store, out::add, stats);
