@@ -59,6 +59,11 @@ final class ReplayCommand implements Callable<Integer> {
         description = "Write every line that could not be parsed to FILE (JSON lines: reason, detail, line, bytes).")
     Path deadLetters;
 
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Write a postmortem report: FILE.html (self-contained page: incident timeline, rule charts, "
+            + "alerts with evidence) or FILE.md (the same as Markdown tables).")
+    Path report;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "${sys:vigil.threads:-0}",
         description = "Files read in parallel by N threads (default: one per core); the alerts are the same.")
     int threads;
@@ -124,6 +129,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (threads <= 0) {
             threads = Runtime.getRuntime().availableProcessors();
         }
+        if (report != null && dev.vigil.replay.ReplayReport.formatOf(report) == null) {
+            throw new UserError("--report: '" + report + "' must end in .html or .md");
+        }
         final Long from = since == null ? null : Times.parse(since, "--since");
         final Long to = until == null ? null : Times.parse(until, "--until");
         final ReplayOptions options = new ReplayOptions(forced, from, to,
@@ -133,8 +141,13 @@ final class ReplayCommand implements Callable<Integer> {
         final AlertPrinter printer = new AlertPrinter(out, fmt, tty && fmt == AlertPrinter.Format.TEXT);
         final ReplayRunner.Result result;
         try (DeadLetterWriter dlw = new DeadLetterWriter(deadLetters)) {
-            final Consumer<Alert> sink = printer;
-            result = new ReplayRunner(p, parsers(), pack.alertSettings(), options).run(files, sink, dlw);
+            final dev.vigil.replay.ReplayReport rep = report == null ? null : new dev.vigil.replay.ReplayReport(p);
+            final Consumer<Alert> sink = rep == null ? printer : printer.andThen(rep);
+            final ReplayRunner runner = new ReplayRunner(p, parsers(), pack.alertSettings(), options).observeRules(rep);
+            result = runner.run(files, sink, dlw);
+            if (rep != null) {
+                rep.finish(files, result, runner.firstEventTime(), runner.lastEventTime(), from, to).write(report);
+            }
         } catch (final NoSuchFileException e) {
             throw new UserError(e.getFile() + ": no such file");
         } finally {

@@ -37,6 +37,9 @@ public final class ReplayRunner {
     private final Parsers parsers;
     private final AlertSettings settings;
     private final ReplayOptions options;
+    private RuleEngine.Observer ruleObserver;
+    private long firstEvent = Long.MAX_VALUE;
+    private long lastEvent = Long.MIN_VALUE;
 
     public ReplayRunner(final PatternPack pack, final Parsers parsers, final AlertSettings settings,
                         final ReplayOptions options) {
@@ -44,6 +47,31 @@ public final class ReplayRunner {
         this.parsers = parsers;
         this.settings = settings;
         this.options = options;
+    }
+
+    /** Lets {@code o} see every rule evaluation of the next runs (reports chart rule values). */
+    public ReplayRunner observeRules(final RuleEngine.Observer o) {
+        this.ruleObserver = o;
+        return this;
+    }
+
+    /** Event time of the earliest line the last run read (in or out of --since/--until), or null when none. */
+    public Long firstEventTime() {
+        return firstEvent == Long.MAX_VALUE ? null : firstEvent;
+    }
+
+    /** Event time of the latest line the last run read, or null when none. */
+    public Long lastEventTime() {
+        return lastEvent == Long.MIN_VALUE ? null : lastEvent;
+    }
+
+    private void seen(final long time) {
+        if (time < firstEvent) {
+            firstEvent = time;
+        }
+        if (time > lastEvent) {
+            lastEvent = time;
+        }
     }
 
     /** What a replay did. */
@@ -59,14 +87,18 @@ public final class ReplayRunner {
         throws IOException {
         final long start = System.nanoTime();
         final Stats stats = new Stats();
+        firstEvent = Long.MAX_VALUE;
+        lastEvent = Long.MIN_VALUE;
         final Ingest ingest = new Ingest(parsers, stats);
         final FrontEnd front = new FrontEnd(pack, options.tickMillis(), stats);
         final Consumer<Alert> out = a -> {
             stats.alerted(a.status().id());
             alerts.accept(a);
         };
-        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), out),
-            new RuleEngine(pack, settings, new MapKeyedStore<>(), out, stats), Long.MAX_VALUE);
+        final RuleEngine rules = new RuleEngine(pack, settings, new MapKeyedStore<>(), out, stats);
+        rules.observe(ruleObserver);
+        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), out), rules,
+            Long.MAX_VALUE);
         final MapPartialStore partials = new MapPartialStore();
         final SignalSink sink = new SignalSink() {
             @Override
@@ -111,6 +143,7 @@ public final class ReplayRunner {
                 while (!queue.isEmpty()) {
                     final ParallelHead h = queue.poll();
                     final LogEvent e = h.item.event;
+                    seen(e.time());
                     if (since != null && e.time() < since || until != null && e.time() >= until) {
                         outOfRange++;
                     } else {
@@ -146,6 +179,7 @@ public final class ReplayRunner {
                 while (!queue.isEmpty()) {
                     final Head h = queue.poll();
                     final LogEvent e = h.event;
+                    seen(e.time());
                     if (since != null && e.time() < since || until != null && e.time() >= until) {
                         outOfRange++;
                     } else {
