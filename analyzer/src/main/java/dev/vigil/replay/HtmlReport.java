@@ -26,7 +26,7 @@ public final class HtmlReport {
     private static final DateTimeFormatter HM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final int WIDTH = 960;
-    private static final int LEFT = 330;
+    private static final int LEFT = 300;
     private static final int ROW = 22;
 
     private HtmlReport() {
@@ -189,7 +189,8 @@ public final class HtmlReport {
             final long t = lo + (hi - lo) * i / ticks;
             final double xx = x(t, lo, hi, left, width);
             h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>"
-                + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", xx, top, xx, y, xx, y + 14,
+                + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n", xx, top, xx, y, xx, y + 14,
+                i == 0 ? "start" : i == ticks ? "end" : "middle",
                 (seconds ? HMS : HM).format(Instant.ofEpochMilli(t))));
         }
     }
@@ -214,8 +215,8 @@ public final class HtmlReport {
             final double w = Math.max(3, x(end, lo, hi, LEFT, WIDTH) - x1);
             final int y = row * ROW + 4;
             String label = e.name + " " + labels(e.labels);
-            if (label.length() > 55) {
-                label = label.substring(0, 54) + "…";
+            if (label.length() > 50) {
+                label = label.substring(0, 49) + "…";
             }
             h.append(String.format(Locale.ROOT, "<g class=\"episode\" data-name=\"%s\" data-starts=\"%d\">"
                     + "<title>%s</title><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"

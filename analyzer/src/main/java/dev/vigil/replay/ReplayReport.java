@@ -78,14 +78,16 @@ public final class ReplayReport implements Consumer<Alert>, RuleEngine.Observer 
         }
 
         void update(final Alert a) {
-            if (a.status() == Alert.Status.RESOLVED) {
-                endsAt = a.endsAt();
-            }
-            summary = a.summary();
             count = a.count();
             evidence = a.evidence();
-            if (a.value() != null) {
-                value = a.value();
+            if (a.status() == Alert.Status.RESOLVED) {
+                // keep the summary and value the episode fired with; the resolving ones describe the calm after
+                endsAt = a.endsAt();
+            } else {
+                summary = a.summary();
+                if (a.value() != null) {
+                    value = a.value();
+                }
             }
         }
     }
