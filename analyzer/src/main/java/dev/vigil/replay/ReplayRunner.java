@@ -90,40 +90,11 @@ public final class ReplayRunner {
         firstEvent = Long.MAX_VALUE;
         lastEvent = Long.MIN_VALUE;
         final Ingest ingest = new Ingest(parsers, stats);
-        final FrontEnd front = new FrontEnd(pack, options.tickMillis(), stats);
-        final Consumer<Alert> out = a -> {
-            stats.alerted(a.status().id());
-            alerts.accept(a);
-        };
-        final RuleEngine rules = new RuleEngine(pack, settings, new MapKeyedStore<>(), out, stats);
-        rules.observe(ruleObserver);
-        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), out), rules,
-            Long.MAX_VALUE);
-        final MapPartialStore partials = new MapPartialStore();
-        final SignalSink sink = new SignalSink() {
-            @Override
-            public void hit(final dev.vigil.engine.Hit hit) {
-                back.hit(hit);
-            }
-
-            @Override
-            public void tick(final long time) {
-                back.tick(time);
-            }
-
-            @Override
-            public void partial(final dev.vigil.rule.Partial partial) {
-                back.partial(partial);
-            }
-
-            @Override
-            public void late(final LogEvent event) {
-                stats.deadLettered("late");
-                deadLetters.accept(new DeadLetter(event.line().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    "late", "later than a rule's grace period behind the input's event time",
-                    event.source().id()));
-            }
-        };
+        final Engine engine = new Engine(stats, alerts, deadLetters);
+        final FrontEnd front = engine.front;
+        final BackEnd back = engine.back;
+        final MapPartialStore partials = engine.partials;
+        final SignalSink sink = engine.sink;
         final Map<Path, Source> sources = new LinkedHashMap<>();
         long outOfRange = 0;
         final Long since = options.since();
@@ -205,6 +176,71 @@ public final class ReplayRunner {
     }
 
     /**
+     * Replays a Kafka topic: every partition from {@code since} to {@code until} of the options (located by record
+     * timestamp via {@code offsetsForTimes}; the event-time bounds then apply exactly as for files), up to the end
+     * offsets taken at start. No consumer group is used, so a live application's offsets are untouched. Records are
+     * decoded as the live path decodes them and merged by event time across partitions (ties: partition order).
+     * {@link Result#sources()} is empty.
+     *
+     * @param clientProps Kafka client settings ({@code bootstrap.servers} at least; any group.id is ignored)
+     * @throws IOException when the topic does not exist or stalls before its end offsets
+     */
+    public Result runTopic(final Map<String, Object> clientProps, final String topic, final Consumer<Alert> alerts,
+                           final Consumer<DeadLetter> deadLetters) throws IOException {
+        final long start = System.nanoTime();
+        final Stats stats = new Stats();
+        firstEvent = Long.MAX_VALUE;
+        lastEvent = Long.MIN_VALUE;
+        final Ingest ingest = new Ingest(parsers, stats);
+        final Engine engine = new Engine(stats, alerts, deadLetters);
+        final Long since = options.since();
+        final Long until = options.until();
+        long outOfRange = 0;
+        try (TopicReader reader = new TopicReader(clientProps, topic, since, until, ingest, options.forcedSource(),
+            deadLetters)) {
+            final PriorityQueue<TopicHead> queue = new PriorityQueue<>(Comparator
+                .comparingLong((TopicHead h) -> h.event.time()).thenComparingInt(h -> h.lane.index));
+            for (final TopicReader.Lane l : reader.lanes) {
+                final LogEvent e = l.next();
+                if (e != null) {
+                    queue.add(new TopicHead(e, l));
+                }
+            }
+            while (!queue.isEmpty()) {
+                final TopicHead h = queue.poll();
+                final LogEvent e = h.event;
+                seen(e.time());
+                if (since != null && e.time() < since || until != null && e.time() >= until) {
+                    outOfRange++;
+                } else {
+                    engine.front.onEvent(e, engine.sink, engine.partials);
+                }
+                final LogEvent n = h.lane.next();
+                if (n != null) {
+                    h.event = n;
+                    queue.add(h);
+                }
+            }
+        }
+        engine.front.flush(engine.sink, engine.partials);
+        if (options.resolveAtEnd()) {
+            engine.back.finish();
+        }
+        return new Result(stats, new LinkedHashMap<>(), outOfRange, System.nanoTime() - start);
+    }
+
+    /** A partition's next event in the merge queue. */
+    private static final class TopicHead {
+        LogEvent event;
+        final TopicReader.Lane lane;
+
+        TopicHead(final LogEvent event, final TopicReader.Lane lane) {
+            this.event = event;
+            this.lane = lane;
+        }
+    }
+
+    /**
      * Visits the entries of {@code files} merged by event time, each with the file it came from — how the demo
      * publishes its samples so that they arrive as a live system would write them.
      */
@@ -236,6 +272,51 @@ public final class ReplayRunner {
             for (final FileCursor c : cursors) {
                 c.close();
             }
+        }
+    }
+
+    /** The engine's steps with in-memory state, shared by file and topic replay. */
+    private final class Engine {
+        final FrontEnd front;
+        final BackEnd back;
+        final MapPartialStore partials;
+        final SignalSink sink;
+
+        Engine(final Stats stats, final Consumer<Alert> alerts, final Consumer<DeadLetter> deadLetters) {
+            front = new FrontEnd(pack, options.tickMillis(), stats);
+            final Consumer<Alert> out = a -> {
+                stats.alerted(a.status().id());
+                alerts.accept(a);
+            };
+            final RuleEngine rules = new RuleEngine(pack, settings, new MapKeyedStore<>(), out, stats);
+            rules.observe(ruleObserver);
+            back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), out), rules,
+                Long.MAX_VALUE);
+            partials = new MapPartialStore();
+            sink = new SignalSink() {
+                @Override
+                public void hit(final dev.vigil.engine.Hit hit) {
+                    back.hit(hit);
+                }
+
+                @Override
+                public void tick(final long time) {
+                    back.tick(time);
+                }
+
+                @Override
+                public void partial(final dev.vigil.rule.Partial partial) {
+                    back.partial(partial);
+                }
+
+                @Override
+                public void late(final LogEvent event) {
+                    stats.deadLettered("late");
+                    deadLetters.accept(new DeadLetter(event.line().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "late", "later than a rule's grace period behind the input's event time",
+                        event.source().id()));
+                }
+            };
         }
     }
 
