@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
         "Each file's source is detected from its lines; files are merged by event time."})
 final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Log files: nginx, PostgreSQL, Synapse, "
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Log files: nginx, PostgreSQL, Synapse, "
         + "journald (journalctl -o json or syslog text), optionally gzipped.")
     List<Path> files = new ArrayList<>();
 
@@ -58,6 +58,15 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dead-letters", paramLabel = "FILE",
         description = "Write every line that could not be parsed to FILE (JSON lines: reason, detail, line, bytes).")
     Path deadLetters;
+
+    @Option(names = "--topic", paramLabel = "TOPIC",
+        description = "Replay this Kafka topic instead of files: all partitions from --since (by record timestamp) "
+            + "to the end offsets at start; no consumer group, the live app's offsets are untouched.")
+    String topic;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,…", defaultValue = "localhost:9092",
+        description = "Kafka brokers for --topic (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
 
     @Option(names = "--report", paramLabel = "FILE",
         description = "Write a postmortem report: FILE.html (self-contained page: incident timeline, rule charts, "
@@ -105,6 +114,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         final PatternPack p = pack.load();
+        if (topic == null && files.isEmpty() || topic != null && !files.isEmpty()) {
+            throw new UserError("replay: give log files or --topic TOPIC (not both)");
+        }
         for (final Path f : files) {
             if (!Files.isReadable(f) || Files.isDirectory(f)) {
                 throw new UserError(f + ": " + (Files.isDirectory(f) ? "is a directory" : "no such readable file"));
@@ -144,7 +156,18 @@ final class ReplayCommand implements Callable<Integer> {
             final dev.vigil.replay.ReplayReport rep = report == null ? null : new dev.vigil.replay.ReplayReport(p);
             final Consumer<Alert> sink = rep == null ? printer : printer.andThen(rep);
             final ReplayRunner runner = new ReplayRunner(p, parsers(), pack.alertSettings(), options).observeRules(rep);
-            result = runner.run(files, sink, dlw);
+            if (topic == null) {
+                result = runner.run(files, sink, dlw);
+            } else {
+                if (rep != null) {
+                    rep.topic(topic + " on " + bootstrapServers);
+                }
+                try {
+                    result = runner.runTopic(Map.of("bootstrap.servers", bootstrapServers), topic, sink, dlw);
+                } catch (final IOException | org.apache.kafka.common.KafkaException e) {
+                    throw new UserError("--topic " + topic + " on " + bootstrapServers + ": " + e.getMessage());
+                }
+            }
             if (rep != null) {
                 rep.finish(files, result, runner.firstEventTime(), runner.lastEventTime(), from, to).write(report);
             }

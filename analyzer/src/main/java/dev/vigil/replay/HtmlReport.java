@@ -133,6 +133,9 @@ public final class HtmlReport {
 
     private static void header(final StringBuilder h, final ReplayReport r) {
         h.append("<table id=\"summary\">\n<tr><th>Input files</th><td>");
+        if (r.topic() != null) {
+            h.append("Kafka topic ").append(esc(r.topic())).append("<br>");
+        }
         for (final Path f : r.files()) {
             final var src = r.sources().get(f);
             h.append(esc(f.toString())).append(" <span class=\"muted\">(")

@@ -44,6 +44,9 @@ public final class MarkdownReport {
         final List<ReplayReport.Episode> eps = r.episodes();
         m.append("# Vigil replay report\n\n| | |\n|---|---|\n");
         final StringBuilder in = new StringBuilder();
+        if (r.topic() != null) {
+            in.append("Kafka topic ").append(esc(r.topic()));
+        }
         for (final Path f : r.files()) {
             final var src = r.sources().get(f);
             in.append(in.length() > 0 ? "<br>" : "").append(esc(f.toString())).append(" (")

@@ -175,6 +175,7 @@ public final class ReplayReport implements Consumer<Alert>, RuleEngine.Observer 
     private Long lastEvent;
     private Long since;
     private Long until;
+    private String topic;
 
     public ReplayReport(final PatternPack pack) {
         this.pack = pack;
@@ -218,6 +219,17 @@ public final class ReplayReport implements Consumer<Alert>, RuleEngine.Observer 
             series.put(id, s);
         }
         s.add(time, value);
+    }
+
+    /** The replay read a Kafka topic (shown as the input). */
+    public ReplayReport topic(final String description) {
+        this.topic = description;
+        return this;
+    }
+
+    /** The topic the replay read, or null for files. */
+    public String topic() {
+        return topic;
     }
 
     /** Records what the replay read; call once the run is over. */
@@ -357,6 +369,7 @@ public final class ReplayReport implements Consumer<Alert>, RuleEngine.Observer 
         final ObjectNode root = m.createObjectNode();
         root.put("schema", "vigil.report/v1");
         root.put("pack", pack == null ? null : pack.version());
+        root.put("topic", topic);
         final ArrayNode in = root.putArray("inputs");
         for (final Path f : files) {
             final ObjectNode o = in.addObject();
