@@ -152,10 +152,15 @@ final class ReplayCommand implements Callable<Integer> {
             StandardCharsets.UTF_8);
         final AlertPrinter printer = new AlertPrinter(out, fmt, tty && fmt == AlertPrinter.Format.TEXT);
         final ReplayRunner.Result result;
+        ProgressLine progress = null;
         try (DeadLetterWriter dlw = new DeadLetterWriter(deadLetters)) {
             final dev.vigil.replay.ReplayReport rep = report == null ? null : new dev.vigil.replay.ReplayReport(p);
             final Consumer<Alert> sink = rep == null ? printer : printer.andThen(rep);
             final ReplayRunner runner = new ReplayRunner(p, parsers(), pack.alertSettings(), options).observeRules(rep);
+            if (ProgressLine.stderrIsTerminal()) {
+                progress = new ProgressLine(System.err);
+                runner.progress(progress);
+            }
             if (topic == null) {
                 result = runner.run(files, sink, dlw);
             } else {
@@ -175,6 +180,9 @@ final class ReplayCommand implements Callable<Integer> {
             throw new UserError(e.getFile() + ": no such file");
         } finally {
             out.flush();
+            if (progress != null) {
+                progress.clear();
+            }
         }
         System.err.println(summary(result));
         return 0;

@@ -38,6 +38,28 @@ public final class ReplayRunner {
     private final AlertSettings settings;
     private final ReplayOptions options;
     private RuleEngine.Observer ruleObserver;
+    private Progress progress;
+
+    /** Told how a replay advances, every few thousand events (cheap; called on the replay thread). */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param events  events merged so far
+         * @param done    input consumed so far, in {@code unit}s
+         * @param total   the whole input in {@code unit}s, or -1 when unknown (compressed files)
+         * @param unit    "bytes" (files) or "records" (a topic)
+         * @param nanos   time since the start
+         */
+        void update(long events, long done, long total, String unit, long nanos);
+    }
+
+    /** Reports progress to {@code p} during the next runs (null: none). */
+    public ReplayRunner progress(final Progress p) {
+        this.progress = p;
+        return this;
+    }
+
+    private static final int PROGRESS_EVERY = 4096;
     private long firstEvent = Long.MAX_VALUE;
     private long lastEvent = Long.MIN_VALUE;
 
@@ -72,6 +94,22 @@ public final class ReplayRunner {
         if (time > lastEvent) {
             lastEvent = time;
         }
+    }
+
+    /** Sum of the files' sizes, or -1 when one is compressed (its size says nothing about the lines in it). */
+    private static long totalBytes(final List<Path> files) {
+        long sum = 0;
+        for (final Path f : files) {
+            try {
+                if (f.toString().endsWith(".gz")) {
+                    return -1;
+                }
+                sum += java.nio.file.Files.size(f);
+            } catch (final IOException e) {
+                return -1;
+            }
+        }
+        return sum;
     }
 
     /** What a replay did. */
@@ -111,10 +149,19 @@ public final class ReplayRunner {
                         queue.add(new ParallelHead(it, l));
                     }
                 }
+                final long total = totalBytes(files);
+                long events = 0;
                 while (!queue.isEmpty()) {
                     final ParallelHead h = queue.poll();
                     final LogEvent e = h.item.event;
                     seen(e.time());
+                    if (progress != null && ++events % PROGRESS_EVERY == 0) {
+                        long done = 0;
+                        for (final ParallelReader.Lane l : reader.lanes) {
+                            done += l.cursor.bytesRead;
+                        }
+                        progress.update(events, done, total, "bytes", System.nanoTime() - start);
+                    }
                     if (since != null && e.time() < since || until != null && e.time() >= until) {
                         outOfRange++;
                     } else {
@@ -147,10 +194,19 @@ public final class ReplayRunner {
                         queue.add(new Head(e, c));
                     }
                 }
+                final long total = totalBytes(files);
+                long events = 0;
                 while (!queue.isEmpty()) {
                     final Head h = queue.poll();
                     final LogEvent e = h.event;
                     seen(e.time());
+                    if (progress != null && ++events % PROGRESS_EVERY == 0) {
+                        long done = 0;
+                        for (final FileCursor c : cursors) {
+                            done += c.bytesRead;
+                        }
+                        progress.update(events, done, total, "bytes", System.nanoTime() - start);
+                    }
                     if (since != null && e.time() < since || until != null && e.time() >= until) {
                         outOfRange++;
                     } else {
@@ -206,10 +262,15 @@ public final class ReplayRunner {
                     queue.add(new TopicHead(e, l));
                 }
             }
+            long events = 0;
             while (!queue.isEmpty()) {
                 final TopicHead h = queue.poll();
                 final LogEvent e = h.event;
                 seen(e.time());
+                if (progress != null && ++events % PROGRESS_EVERY == 0) {
+                    progress.update(events, reader.records, reader.totalRecords, "records",
+                        System.nanoTime() - start);
+                }
                 if (since != null && e.time() < since || until != null && e.time() >= until) {
                     outOfRange++;
                 } else {
