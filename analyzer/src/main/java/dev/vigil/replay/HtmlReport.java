@@ -218,8 +218,8 @@ public final class HtmlReport {
             final double w = Math.max(3, x(end, lo, hi, LEFT, WIDTH) - x1);
             final int y = row * ROW + 4;
             String label = e.name + " " + labels(e.labels);
-            if (label.length() > 50) {
-                label = label.substring(0, 49) + "…";
+            if (label.length() > 44) {
+                label = label.substring(0, 43) + "…";
             }
             h.append(String.format(Locale.ROOT, "<g class=\"episode\" data-name=\"%s\" data-starts=\"%d\">"
                     + "<title>%s</title><text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>"
