@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
         "Each file's source is detected from its lines; files are merged by event time."})
 final class ReplayCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Log files: nginx, PostgreSQL, Synapse, "
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Log files: nginx, PostgreSQL, Synapse, "
         + "journald (journalctl -o json or syslog text), optionally gzipped.")
     List<Path> files = new ArrayList<>();
 
@@ -59,6 +59,20 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dead-letters", paramLabel = "FILE",
         description = "Write every line that could not be parsed to FILE (JSON lines: reason, detail, line, bytes).")
     Path deadLetters;
+
+    @Option(names = "--topic", paramLabel = "TOPIC",
+        description = "Replay this Kafka topic instead of files: all partitions from --since (by record timestamp) "
+            + "to the end offsets at start; no consumer group, the live app's offsets are untouched.")
+    String topic;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,…", defaultValue = "localhost:9092",
+        description = "Kafka brokers for --topic (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Write a postmortem report: FILE.html (self-contained page: incident timeline, rule charts, "
+            + "alerts with evidence) or FILE.md (the same as Markdown tables).")
+    Path report;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "${sys:vigil.threads:-0}",
         description = "Files read in parallel by N threads (default: one per core); the alerts are the same.")
@@ -105,6 +119,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         final PatternPack p = pack.load();
+        if (topic == null && files.isEmpty() || topic != null && !files.isEmpty()) {
+            throw new UserError("replay: give log files or --topic TOPIC (not both)");
+        }
         for (final Path f : files) {
             if (!Files.isReadable(f) || Files.isDirectory(f)) {
                 throw new UserError(f + ": " + (Files.isDirectory(f) ? "is a directory" : "no such readable file"));
@@ -129,6 +146,9 @@ final class ReplayCommand implements Callable<Integer> {
         if (threads <= 0) {
             threads = Runtime.getRuntime().availableProcessors();
         }
+        if (report != null && dev.vigil.replay.ReplayReport.formatOf(report) == null) {
+            throw new UserError("--report: '" + report + "' must end in .html or .md");
+        }
         final Long from = since == null ? null : Times.parse(since, "--since");
         final Long to = until == null ? null : Times.parse(until, "--until");
         final ReplayOptions options = new ReplayOptions(forced, from, to,
@@ -137,13 +157,37 @@ final class ReplayCommand implements Callable<Integer> {
             StandardCharsets.UTF_8);
         final AlertPrinter printer = new AlertPrinter(out, fmt, tty && fmt == AlertPrinter.Format.TEXT);
         final ReplayRunner.Result result;
+        ProgressLine progress = null;
         try (DeadLetterWriter dlw = new DeadLetterWriter(deadLetters)) {
-            final Consumer<Alert> sink = printer;
-            result = new ReplayRunner(p, parsers(), pack.alertSettings(), options).run(files, sink, dlw);
+            final dev.vigil.replay.ReplayReport rep = report == null ? null : new dev.vigil.replay.ReplayReport(p);
+            final Consumer<Alert> sink = rep == null ? printer : printer.andThen(rep);
+            final ReplayRunner runner = new ReplayRunner(p, parsers(), pack.alertSettings(), options).observeRules(rep);
+            if (ProgressLine.stderrIsTerminal()) {
+                progress = new ProgressLine(System.err);
+                runner.progress(progress);
+            }
+            if (topic == null) {
+                result = runner.run(files, sink, dlw);
+            } else {
+                if (rep != null) {
+                    rep.topic(topic + " on " + bootstrapServers);
+                }
+                try {
+                    result = runner.runTopic(Map.of("bootstrap.servers", bootstrapServers), topic, sink, dlw);
+                } catch (final IOException | org.apache.kafka.common.KafkaException e) {
+                    throw new UserError("--topic " + topic + " on " + bootstrapServers + ": " + e.getMessage());
+                }
+            }
+            if (rep != null) {
+                rep.finish(files, result, runner.firstEventTime(), runner.lastEventTime(), from, to).write(report);
+            }
         } catch (final NoSuchFileException e) {
             throw new UserError(e.getFile() + ": no such file");
         } finally {
             out.flush();
+            if (progress != null) {
+                progress.clear();
+            }
         }
         if (metricsOut != null) {
             writeMetrics(metricsOut, result, p.version());

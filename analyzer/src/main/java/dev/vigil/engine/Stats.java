@@ -340,6 +340,11 @@ public final class Stats {
         return by(Kind.READ, 0);
     }
 
+    /** Late records by stage (a rule id for lines later than the rule's grace, or a pipeline stage). */
+    public Map<String, Long> lateByStage() {
+        return by(Kind.LATE, 0);
+    }
+
     public Map<String, Long> parsedBySource() {
         return by(Kind.PARSED, 0);
     }

@@ -37,6 +37,31 @@ public final class ReplayRunner {
     private final Parsers parsers;
     private final AlertSettings settings;
     private final ReplayOptions options;
+    private RuleEngine.Observer ruleObserver;
+    private Progress progress;
+
+    /** Told how a replay advances, every few thousand events (cheap; called on the replay thread). */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * @param events  events merged so far
+         * @param done    input consumed so far, in {@code unit}s
+         * @param total   the whole input in {@code unit}s, or -1 when unknown (compressed files)
+         * @param unit    "bytes" (files) or "records" (a topic)
+         * @param nanos   time since the start
+         */
+        void update(long events, long done, long total, String unit, long nanos);
+    }
+
+    /** Reports progress to {@code p} during the next runs (null: none). */
+    public ReplayRunner progress(final Progress p) {
+        this.progress = p;
+        return this;
+    }
+
+    private static final int PROGRESS_EVERY = 4096;
+    private long firstEvent = Long.MAX_VALUE;
+    private long lastEvent = Long.MIN_VALUE;
 
     public ReplayRunner(final PatternPack pack, final Parsers parsers, final AlertSettings settings,
                         final ReplayOptions options) {
@@ -44,6 +69,47 @@ public final class ReplayRunner {
         this.parsers = parsers;
         this.settings = settings;
         this.options = options;
+    }
+
+    /** Lets {@code o} see every rule evaluation of the next runs (reports chart rule values). */
+    public ReplayRunner observeRules(final RuleEngine.Observer o) {
+        this.ruleObserver = o;
+        return this;
+    }
+
+    /** Event time of the earliest line the last run read (in or out of --since/--until), or null when none. */
+    public Long firstEventTime() {
+        return firstEvent == Long.MAX_VALUE ? null : firstEvent;
+    }
+
+    /** Event time of the latest line the last run read, or null when none. */
+    public Long lastEventTime() {
+        return lastEvent == Long.MIN_VALUE ? null : lastEvent;
+    }
+
+    private void seen(final long time) {
+        if (time < firstEvent) {
+            firstEvent = time;
+        }
+        if (time > lastEvent) {
+            lastEvent = time;
+        }
+    }
+
+    /** Sum of the files' sizes, or -1 when one is compressed (its size says nothing about the lines in it). */
+    private static long totalBytes(final List<Path> files) {
+        long sum = 0;
+        for (final Path f : files) {
+            try {
+                if (f.toString().endsWith(".gz")) {
+                    return -1;
+                }
+                sum += java.nio.file.Files.size(f);
+            } catch (final IOException e) {
+                return -1;
+            }
+        }
+        return sum;
     }
 
     /** What a replay did. */
@@ -59,39 +125,14 @@ public final class ReplayRunner {
         throws IOException {
         final long start = System.nanoTime();
         final Stats stats = new Stats();
+        firstEvent = Long.MAX_VALUE;
+        lastEvent = Long.MIN_VALUE;
         final Ingest ingest = new Ingest(parsers, stats);
-        final FrontEnd front = new FrontEnd(pack, options.tickMillis(), stats);
-        final Consumer<Alert> out = a -> {
-            stats.alerted(a.name(), a.severity(), a.status().id());
-            alerts.accept(a);
-        };
-        final BackEnd back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), out),
-            new RuleEngine(pack, settings, new MapKeyedStore<>(), out, stats), Long.MAX_VALUE);
-        final MapPartialStore partials = new MapPartialStore();
-        final SignalSink sink = new SignalSink() {
-            @Override
-            public void hit(final dev.vigil.engine.Hit hit) {
-                back.hit(hit);
-            }
-
-            @Override
-            public void tick(final long time) {
-                back.tick(time);
-            }
-
-            @Override
-            public void partial(final dev.vigil.rule.Partial partial) {
-                back.partial(partial);
-            }
-
-            @Override
-            public void late(final LogEvent event) {
-                stats.deadLettered(event.source().id(), "late");
-                deadLetters.accept(new DeadLetter(event.line().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    "late", "later than a rule's grace period behind the input's event time",
-                    event.source().id()));
-            }
-        };
+        final Engine engine = new Engine(stats, alerts, deadLetters);
+        final FrontEnd front = engine.front;
+        final BackEnd back = engine.back;
+        final MapPartialStore partials = engine.partials;
+        final SignalSink sink = engine.sink;
         final Map<Path, Source> sources = new LinkedHashMap<>();
         long outOfRange = 0;
         final Long since = options.since();
@@ -108,9 +149,19 @@ public final class ReplayRunner {
                         queue.add(new ParallelHead(it, l));
                     }
                 }
+                final long total = totalBytes(files);
+                long events = 0;
                 while (!queue.isEmpty()) {
                     final ParallelHead h = queue.poll();
                     final LogEvent e = h.item.event;
+                    seen(e.time());
+                    if (progress != null && ++events % PROGRESS_EVERY == 0) {
+                        long done = 0;
+                        for (final ParallelReader.Lane l : reader.lanes) {
+                            done += l.cursor.bytesRead;
+                        }
+                        progress.update(events, done, total, "bytes", System.nanoTime() - start);
+                    }
                     if (since != null && e.time() < since || until != null && e.time() >= until) {
                         outOfRange++;
                     } else {
@@ -143,9 +194,19 @@ public final class ReplayRunner {
                         queue.add(new Head(e, c));
                     }
                 }
+                final long total = totalBytes(files);
+                long events = 0;
                 while (!queue.isEmpty()) {
                     final Head h = queue.poll();
                     final LogEvent e = h.event;
+                    seen(e.time());
+                    if (progress != null && ++events % PROGRESS_EVERY == 0) {
+                        long done = 0;
+                        for (final FileCursor c : cursors) {
+                            done += c.bytesRead;
+                        }
+                        progress.update(events, done, total, "bytes", System.nanoTime() - start);
+                    }
                     if (since != null && e.time() < since || until != null && e.time() >= until) {
                         outOfRange++;
                     } else {
@@ -168,6 +229,76 @@ public final class ReplayRunner {
             back.finish();
         }
         return new Result(stats, sources, outOfRange, System.nanoTime() - start);
+    }
+
+    /**
+     * Replays a Kafka topic: every partition from {@code since} to {@code until} of the options (located by record
+     * timestamp via {@code offsetsForTimes}; the event-time bounds then apply exactly as for files), up to the end
+     * offsets taken at start. No consumer group is used, so a live application's offsets are untouched. Records are
+     * decoded as the live path decodes them and merged by event time across partitions (ties: partition order).
+     * {@link Result#sources()} is empty.
+     *
+     * @param clientProps Kafka client settings ({@code bootstrap.servers} at least; any group.id is ignored)
+     * @throws IOException when the topic does not exist or stalls before its end offsets
+     */
+    public Result runTopic(final Map<String, Object> clientProps, final String topic, final Consumer<Alert> alerts,
+                           final Consumer<DeadLetter> deadLetters) throws IOException {
+        final long start = System.nanoTime();
+        final Stats stats = new Stats();
+        firstEvent = Long.MAX_VALUE;
+        lastEvent = Long.MIN_VALUE;
+        final Ingest ingest = new Ingest(parsers, stats);
+        final Engine engine = new Engine(stats, alerts, deadLetters);
+        final Long since = options.since();
+        final Long until = options.until();
+        long outOfRange = 0;
+        try (TopicReader reader = new TopicReader(clientProps, topic, since, until, ingest, options.forcedSource(),
+            deadLetters)) {
+            final PriorityQueue<TopicHead> queue = new PriorityQueue<>(Comparator
+                .comparingLong((TopicHead h) -> h.event.time()).thenComparingInt(h -> h.lane.index));
+            for (final TopicReader.Lane l : reader.lanes) {
+                final LogEvent e = l.next();
+                if (e != null) {
+                    queue.add(new TopicHead(e, l));
+                }
+            }
+            long events = 0;
+            while (!queue.isEmpty()) {
+                final TopicHead h = queue.poll();
+                final LogEvent e = h.event;
+                seen(e.time());
+                if (progress != null && ++events % PROGRESS_EVERY == 0) {
+                    progress.update(events, reader.records, reader.totalRecords, "records",
+                        System.nanoTime() - start);
+                }
+                if (since != null && e.time() < since || until != null && e.time() >= until) {
+                    outOfRange++;
+                } else {
+                    engine.front.onEvent(e, engine.sink, engine.partials);
+                }
+                final LogEvent n = h.lane.next();
+                if (n != null) {
+                    h.event = n;
+                    queue.add(h);
+                }
+            }
+        }
+        engine.front.flush(engine.sink, engine.partials);
+        if (options.resolveAtEnd()) {
+            engine.back.finish();
+        }
+        return new Result(stats, new LinkedHashMap<>(), outOfRange, System.nanoTime() - start);
+    }
+
+    /** A partition's next event in the merge queue. */
+    private static final class TopicHead {
+        LogEvent event;
+        final TopicReader.Lane lane;
+
+        TopicHead(final LogEvent event, final TopicReader.Lane lane) {
+            this.event = event;
+            this.lane = lane;
+        }
     }
 
     /**
@@ -202,6 +333,51 @@ public final class ReplayRunner {
             for (final FileCursor c : cursors) {
                 c.close();
             }
+        }
+    }
+
+    /** The engine's steps with in-memory state, shared by file and topic replay. */
+    private final class Engine {
+        final FrontEnd front;
+        final BackEnd back;
+        final MapPartialStore partials;
+        final SignalSink sink;
+
+        Engine(final Stats stats, final Consumer<Alert> alerts, final Consumer<DeadLetter> deadLetters) {
+            front = new FrontEnd(pack, options.tickMillis(), stats);
+            final Consumer<Alert> out = a -> {
+                stats.alerted(a.name(), a.severity(), a.status().id());
+                alerts.accept(a);
+            };
+            final RuleEngine rules = new RuleEngine(pack, settings, new MapKeyedStore<>(), out, stats);
+            rules.observe(ruleObserver);
+            back = new BackEnd(new AlertLifecycle(pack, settings, new MapKeyedStore<>(), out), rules,
+                Long.MAX_VALUE);
+            partials = new MapPartialStore();
+            sink = new SignalSink() {
+                @Override
+                public void hit(final dev.vigil.engine.Hit hit) {
+                    back.hit(hit);
+                }
+
+                @Override
+                public void tick(final long time) {
+                    back.tick(time);
+                }
+
+                @Override
+                public void partial(final dev.vigil.rule.Partial partial) {
+                    back.partial(partial);
+                }
+
+                @Override
+                public void late(final LogEvent event) {
+                    stats.deadLettered(event.source().id(), "late");
+                    deadLetters.accept(new DeadLetter(event.line().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        "late", "later than a rule's grace period behind the input's event time",
+                        event.source().id()));
+                }
+            };
         }
     }
 

@@ -37,6 +37,26 @@ public final class RuleEngine {
     private long lastEvaluation = Long.MIN_VALUE;
     /** Active groups per rule (rebuilt from the store at start). */
     private final Map<String, Integer> groups = new HashMap<>();
+    /** Sees every evaluation (reports chart rule values); null = none. */
+    private Observer observer;
+
+    /** Called with every evaluated value of a group; must be cheap (it runs on every tick for every group). */
+    @FunctionalInterface
+    public interface Observer {
+        /**
+         * @param rule   rule id
+         * @param id     the group's alert id (fingerprint of rule and labels)
+         * @param labels the group's labels (do not modify)
+         * @param time   event time of the evaluation, epoch ms
+         * @param value  the value (NaN when there was too little input; seconds of silence for absence rules)
+         */
+        void evaluated(String rule, String id, Map<String, String> labels, long time, double value);
+    }
+
+    /** Sets (or clears, with null) the evaluation observer. */
+    public void observe(final Observer o) {
+        this.observer = o;
+    }
 
     public RuleEngine(final PatternPack pack, final AlertSettings settings, final KeyedStore<RuleState> store,
                       final Consumer<Alert> out, final Stats stats) {
@@ -184,6 +204,9 @@ public final class RuleEngine {
         s.windowStart = start;
         s.windowEnd = end;
         s.windowCount = r.kind() == RuleSpec.Kind.RATIO ? w.numerator : w.count;
+        if (observer != null) {
+            observer.evaluated(r.id(), s.id, s.labels, now, value);
+        }
         final boolean fire = !Double.isNaN(value) && value >= r.threshold();
         final boolean clear = Double.isNaN(value) || value < r.resolveThreshold();
         if (!s.firing) {
@@ -227,6 +250,9 @@ public final class RuleEngine {
         s.windowStart = s.lastSeen;
         s.windowEnd = now;
         s.windowCount = 0;
+        if (observer != null) {
+            observer.evaluated(r.id(), s.id, s.labels, now, s.value);
+        }
         if (!s.firing && silent >= r.windowMillis() && silent <= r.lookbackMillis()) {
             s.firing = true;
             s.startsAt = s.lastSeen + r.windowMillis();

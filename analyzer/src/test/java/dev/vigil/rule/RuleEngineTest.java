@@ -152,4 +152,22 @@ class RuleEngineTest {
         assertEquals(2, out.size());
         assertEquals(T0 + 20 * SEC, out.get(1).endsAt());
     }
+
+    @Test
+    void shouldTellTheObserverEveryEvaluatedValue() {
+        final RuleEngine e = engine(auth(0, 100));
+        final List<String> seen = new ArrayList<>();
+        e.observe((rule, id, labels, time, value) -> seen.add(rule + " " + labels.get("client") + " "
+            + (time - T0) + " " + value));
+        e.onPartial(partial("10.0.0.1", T0, 19, T0 + 30 * SEC));
+        e.advance(T0 + 50 * SEC);
+        e.onPartial(partial("10.0.0.1", T0, 1, T0 + 55 * SEC));
+        e.advance(T0 + 60 * SEC);
+        assertEquals(List.of("all_auth_failures 10.0.0.1 50000 19.0", "all_auth_failures 10.0.0.1 59999 20.0",
+            "all_auth_failures 10.0.0.1 60000 20.0"), seen);
+        assertEquals(1, out.size(), "observing changes nothing");
+        e.observe(null);
+        e.advance(T0 + 70 * SEC);
+        assertEquals(3, seen.size(), "a cleared observer sees nothing");
+    }
 }
