@@ -68,7 +68,7 @@ class AlertBridgeIT {
         final BridgeConfig.Builder b = BridgeConfig.builder().target(target)
             .url(Secret.of(server.uri(path).toString(), "test"), "test")
             .bootstrapServers(BROKER.bootstrapServers()).topic(topic).group(BROKER.uniqueName("bridge-" + target.id()))
-            .deadLetterTopic(deadLetters).timeout(Duration.ofMillis(500)).policy(FAST);
+            .deadLetterTopic(deadLetters).timeout(Duration.ofSeconds(5)).policy(FAST);
         if (target == TargetKind.PAGERDUTY) {
             b.pagerDutyKey(Secret.of(ROUTING_KEY, "test"));
         }

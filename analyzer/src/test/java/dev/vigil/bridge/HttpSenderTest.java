@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class HttpSenderTest {
     private static TestHttpServer server;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final HttpSender sender = new HttpSender(Duration.ofMillis(500), Clock.systemUTC(),
+    // generous: a loaded 2-core CI machine must not turn a normal answer into a timeout
+    private final HttpSender sender = new HttpSender(Duration.ofSeconds(5), Clock.systemUTC(),
         new Masker(List.of("token-0123456789")), registry.timer("t"));
 
     @BeforeAll
@@ -115,14 +116,15 @@ class HttpSenderTest {
 
     @Test
     void shouldRetryWhenTheServerIsTooSlow() {
-        server.script(TestHttpServer.Response.slow(2000));
-        final long t0 = System.nanoTime();
+        server.script(TestHttpServer.Response.slow(8_000));
+        final HttpSender impatient = new HttpSender(Duration.ofMillis(300), Clock.systemUTC(),
+            new Masker(List.of()), registry.timer("slow"));
 
-        final SendResult r = post("/slow");
+        final SendResult r = impatient.send(new HttpCall(server.uri("/slow"),
+            "{\"a\":1}".getBytes(StandardCharsets.UTF_8), Map.of()));
 
         assertEquals(SendResult.Kind.RETRY, r.kind());
         assertEquals("timeout", r.reason());
-        assertTrue(System.nanoTime() - t0 < 1_900_000_000L, "gave up at the timeout");
     }
 
     @Test
