@@ -50,6 +50,7 @@ final class LiveRunner implements AutoCloseable {
     private EmbeddedKafka broker;
     private KafkaStreams streams;
     private String bootstrap;
+    private int inputTasks;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -150,6 +151,7 @@ final class LiveRunner implements AutoCloseable {
                     }
                 }
             }
+            inputTasks = inputTasks(admin);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while connecting to Kafka", 130);
@@ -159,6 +161,30 @@ final class LiveRunner implements AutoCloseable {
         } catch (final ExecutionException e) {
             throw new UserError("cannot list topics on " + bootstrap + ": " + cause(e), 1);
         }
+    }
+
+    /**
+     * How many input tasks the application has: the partitions of the widest input topic (Kafka Streams makes one
+     * task per partition number). 0 when no input topic matches yet.
+     */
+    private int inputTasks(final Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+        final List<String> topics = new ArrayList<>();
+        if (cfg.inputPattern == null) {
+            topics.addAll(cfg.inputTopics);
+        } else {
+            final java.util.regex.Pattern p = java.util.regex.Pattern.compile(cfg.inputPattern);
+            for (final String t : admin.listTopics().names().get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (p.matcher(t).matches()) {
+                    topics.add(t);
+                }
+            }
+        }
+        int max = 0;
+        for (final var d : admin.describeTopics(topics).allTopicNames()
+            .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
+            max = Math.max(max, d.partitions().size());
+        }
+        return max;
     }
 
     static String cause(final Throwable e) {
@@ -192,7 +218,7 @@ final class LiveRunner implements AutoCloseable {
     void start() {
         final EngineConfig engine = new EngineConfig(cfg.inputTopics, cfg.inputPattern, cfg.topicSources,
             cfg.alertsTopic, cfg.deadLetterTopic, settings, dev.vigil.engine.FrontEnd.DEFAULT_TICK_MILLIS,
-            cfg.idleFlushMillis, cfg.idleMillis);
+            cfg.idleFlushMillis, cfg.idleMillis).withInputTasks(inputTasks);
         streams = new KafkaStreams(TopologyFactory.build(pack, parsers, engine, stats), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);

@@ -59,14 +59,26 @@ public final class AlertLifecycle implements SignalSink {
         this.nextDeadline = scanDeadline();
     }
 
-    /** Current stream time (max event time seen). */
+    /** Current time: the last {@link #advance}, or the slowest input stream's last {@link #watermark}. */
     public long streamTime() {
         return streamTime;
     }
 
     /**
+     * Says that an input stream exists before it has reported anything (live mode knows its input tasks): until it
+     * reports, or for {@code idleMillis} after {@code wallNow}, it holds time back. Without this, the streams that
+     * happen to be processed first after a start, restart or failover would run time ahead and resolve episodes
+     * whose next matches sit unread in the streams not yet heard from, paging them again.
+     */
+    public void expect(final String origin, final long wallNow) {
+        watermarks.putIfAbsent(origin, new long[] {Long.MIN_VALUE, wallNow});
+    }
+
+    /**
      * An input stream reports its event time. The lifecycle's time becomes the minimum over streams heard from
-     * within {@code idleMillis} of {@code wallNow}, never going backwards.
+     * (or {@linkplain #expect expected}) within {@code idleMillis} of {@code wallNow} — even when that is behind
+     * the time before: a stream that returns, or is heard from for the first time, with older events holds back
+     * the resolving of episodes it may still extend.
      */
     public void watermark(final String origin, final long time, final long wallNow) {
         final long[] w = watermarks.computeIfAbsent(origin, k -> new long[] {Long.MIN_VALUE, wallNow});
@@ -79,7 +91,8 @@ public final class AlertLifecycle implements SignalSink {
             }
         }
         if (min != Long.MAX_VALUE) {
-            advance(min);
+            streamTime = min;
+            resolveDue();
         }
     }
 
@@ -88,6 +101,10 @@ public final class AlertLifecycle implements SignalSink {
         if (time > streamTime) {
             streamTime = time;
         }
+        resolveDue();
+    }
+
+    private void resolveDue() {
         if (streamTime < nextDeadline) {
             return;
         }

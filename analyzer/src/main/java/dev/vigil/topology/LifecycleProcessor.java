@@ -64,6 +64,10 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
             stats.alerted(a.status().id());
             context.forward(new Record<>(a.id(), AlertJson.bytes(a), currentTimestamp));
         }, cfg.idleMillis());
+        // a (re)started lifecycle waits for every input task, not only for those processed first
+        for (int t = 0; t < cfg.inputTasks(); t++) {
+            lifecycle.expect(ParseMatchProcessor.origin(t), ctx.currentSystemTimeMs());
+        }
     }
 
     @Override

@@ -149,6 +149,36 @@ class AlertLifecycleTest {
     }
 
     @Test
+    void shouldNotLetAStreamHeardFromLateFindItsEpisodeResolvedByFasterStreams() {
+        lifecycle.watermark("task-a", T0 + 60 * MIN, 0);
+        lifecycle.watermark("task-b", T0, 0);
+        lifecycle.onHit(hit("web1", T0));
+        lifecycle.watermark("task-a", T0 + 61 * MIN, 0);
+        lifecycle.onHit(hit("web1", T0 + 30_000));
+        lifecycle.watermark("task-b", T0 + 5 * MIN, 0);
+        assertEquals(1, out.size(), "task-b is at 10:05 though task-a ran ahead to 11:01 before task-b was heard "
+            + "from: web1's episode stays open and its second line is no new page");
+        lifecycle.watermark("task-b", T0 + 11 * MIN, 0);
+        assertEquals(List.of(Alert.Status.FIRING, Alert.Status.RESOLVED),
+            out.stream().map(Alert::status).collect(java.util.stream.Collectors.toList()));
+        assertEquals(2, out.get(1).count());
+    }
+
+    @Test
+    void shouldWaitForAnExpectedInputStreamThatHasNotReportedYet() {
+        final AlertLifecycle expecting = new AlertLifecycle(TestPacks.of(TestPacks.signature("nginx_upstream_down",
+            Source.NGINX, "connect\\(\\) failed", 10 * MIN)), AlertSettings.defaults("x"), new MapEpisodeStore(),
+            out::add, 30_000);
+        expecting.expect("task-b", 0);
+        expecting.watermark("task-a", T0, 0);
+        expecting.onHit(hit("web1", T0));
+        expecting.watermark("task-a", T0 + 60 * MIN, 29_999);
+        assertEquals(1, out.size(), "task-b has not reported yet: its lines may extend web1's episode");
+        expecting.watermark("task-a", T0 + 61 * MIN, 30_000);
+        assertEquals(2, out.size(), "task-b said nothing for 30 s since it was expected: it no longer holds time back");
+    }
+
+    @Test
     void shouldIgnoreHitsOfSignaturesThePackNoLongerHas() {
         lifecycle.onHit(new Hit("gone", new TreeMap<>(), T0, "x"));
         assertEquals(0, out.size());
