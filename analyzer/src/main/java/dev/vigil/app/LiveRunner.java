@@ -104,6 +104,9 @@ final class LiveRunner implements AutoCloseable {
     }
 
     private void ensureTopics() {
+        if (broker == null) {
+            KafkaCheck.reachable(bootstrap);
+        }
         final Properties p = clientProperties();
         p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis());
         p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis());
@@ -160,6 +163,8 @@ final class LiveRunner implements AutoCloseable {
                 + " s", 1);
         } catch (final ExecutionException e) {
             throw new UserError("cannot list topics on " + bootstrap + ": " + cause(e), 1);
+        } catch (final org.apache.kafka.common.KafkaException e) {
+            throw new UserError("cannot connect to Kafka at " + bootstrap + ": " + cause(e), 1);
         }
     }
 
@@ -259,6 +264,11 @@ final class LiveRunner implements AutoCloseable {
     /** Blocks until the application stops by itself (failure) or {@link #close} is called. */
     void awaitStop() throws InterruptedException {
         stopped.await();
+    }
+
+    /** Makes {@link #awaitStop} return, so that the caller closes what it opened in order (then this runner). */
+    void stop() {
+        stopped.countDown();
     }
 
     /** The failure that stopped the application, or null. */
