@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (stopAfter >= 0) {
                 Thread.sleep(Duration.ofMillis(stopAfter).toMillis());
-                runner.close();
+                runner.stop();
             }
         });
     }

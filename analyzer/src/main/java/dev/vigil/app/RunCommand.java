@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -63,13 +64,19 @@ final class RunCommand implements Callable<Integer> {
     static int runLive(final VigilConfig cfg, final PatternPack pack, final AlertSettings settings,
                        final AlertPrinter printer, final Feeder feeder) throws Exception {
         final LiveRunner runner = new LiveRunner(cfg, pack, settings, Parsers.of(null, java.time.ZoneOffset.UTC));
-        final Thread hook = new Thread(runner::close, "vigil-shutdown");
+        final AtomicReference<AlertTail> tails = new AtomicReference<>();
+        // the tail first: it would keep polling a broker that the runner stops
+        final Thread hook = new Thread(() -> {
+            closeQuietly(tails.get());
+            runner.close();
+        }, "vigil-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         AlertTail tail = null;
         try {
             runner.prepare();
             if (printer != null) {
                 tail = new AlertTail(runner.clientProperties(), cfg.alertsTopic, printer);
+                tails.set(tail);
             }
             runner.start();
             if (!runner.awaitRunning(Duration.ofSeconds(90))) {
@@ -94,6 +101,16 @@ final class RunCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (final IllegalStateException e) {
                 // already shutting down
+            }
+        }
+    }
+
+    private static void closeQuietly(final AlertTail tail) {
+        if (tail != null) {
+            try {
+                tail.close();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
