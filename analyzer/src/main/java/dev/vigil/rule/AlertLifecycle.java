@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * Turns signature matches into alert episodes, on event time only: the first match of a signature + labels
  * fires, later matches update the episode's counters without paging again (a renotify re-sends the firing alert
  * after {@link AlertSettings#renotifyMillis()}), and once no match has come for the signature's
- * {@code resolve_after} the episode resolves with {@code endsAt = lastSeen + resolve_after}. Deterministic for a
+ * {@code resolve_after} the episode resolves with {@code endsAt = lastSeen + resolve_after} — when time passes that
+ * deadline, or when the next match comes after it (which then starts a new episode). Deterministic for a
  * given order of calls, which is what makes live and replay agree.
  *
  * <p>Time comes only from ticks ({@link #watermark}): each input stream (a stream task in live mode, the merged
@@ -131,6 +132,13 @@ public final class AlertLifecycle implements SignalSink {
         final String id = Fingerprint.of(sig.id(), h.labels());
         Episode e = store.get(id);
         final String line = h.line();
+        if (e != null && time >= e.deadline()) {
+            // the signature was quiet for resolve_after before this match: that episode is over, whether or not
+            // time (held back by slower input streams) has said so yet, and this match starts the next one
+            store.delete(id);
+            out.accept(toAlert(e, Alert.Status.RESOLVED));
+            e = null;
+        }
         if (e == null) {
             e = new Episode();
             e.id = id;

@@ -95,6 +95,21 @@ class AlertLifecycleTest {
     }
 
     @Test
+    void shouldStartANewEpisodeForAMatchAfterTheQuietPeriodBeforeTimeSaysSo() {
+        lifecycle.watermark("task-b", T0, 0);
+        lifecycle.watermark("task-a", T0, 0);
+        lifecycle.onHit(hit("web1", T0));
+        lifecycle.watermark("task-a", T0 + 30 * MIN, 0);
+        lifecycle.onHit(hit("web1", T0 + 10 * MIN - 1));
+        lifecycle.onHit(hit("web1", T0 + 30 * MIN));
+        assertEquals(List.of("firing@" + T0, "resolved@" + T0, "firing@" + (T0 + 30 * MIN)),
+            out.stream().map(a -> a.status().id() + "@" + a.startsAt()).collect(java.util.stream.Collectors.toList()),
+            "task-b holds time at 10:00, but web1 was quiet for 20 min before its 10:30 line: a new incident pages");
+        assertEquals(T0 + 20 * MIN - 1, out.get(1).endsAt());
+        assertEquals(2, out.get(1).count());
+    }
+
+    @Test
     void shouldRenotifyWithUpdatedCountersAfterTheRenotifyPeriod() {
         for (int i = 0; i <= 70; i += 5) {
             lifecycle.advance(T0 + i * MIN);
