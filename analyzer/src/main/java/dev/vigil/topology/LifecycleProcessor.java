@@ -23,6 +23,7 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
     private ProcessorContext<String, byte[]> context;
     private AlertLifecycle lifecycle;
     private long currentTimestamp;
+    private boolean expecting;
 
     LifecycleProcessor(final PatternPack pack, final EngineConfig cfg, final Stats stats) {
         this.pack = pack;
@@ -64,14 +65,18 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
             stats.alerted(a.status().id());
             context.forward(new Record<>(a.id(), AlertJson.bytes(a), currentTimestamp));
         }, cfg.idleMillis());
-        // a (re)started lifecycle waits for every input task, not only for those processed first
-        for (int t = 0; t < cfg.inputTasks(); t++) {
-            lifecycle.expect(ParseMatchProcessor.origin(t), ctx.currentSystemTimeMs());
-        }
     }
 
     @Override
     public void process(final Record<String, Signal> record) {
+        if (!expecting) {
+            // a (re)started lifecycle waits for every input task, not only for those processed first; seeded here,
+            // not in init, where the thread's wall clock may not be set yet (it read 0, so they counted as idle)
+            expecting = true;
+            for (int t = 0; t < cfg.inputTasks(); t++) {
+                lifecycle.expect(ParseMatchProcessor.origin(t), context.currentSystemTimeMs());
+            }
+        }
         currentTimestamp = record.timestamp();
         final Signal s = record.value();
         if (s == null) {
