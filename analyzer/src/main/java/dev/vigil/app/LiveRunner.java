@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -184,12 +185,23 @@ final class LiveRunner implements AutoCloseable {
                 }
             }
         }
-        int max = 0;
-        for (final var d : admin.describeTopics(topics).allTopicNames()
-            .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
-            max = Math.max(max, d.partitions().size());
+        final long end = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                int max = 0;
+                for (final var d : admin.describeTopics(topics).allTopicNames()
+                    .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                    max = Math.max(max, d.partitions().size());
+                }
+                return max;
+            } catch (final ExecutionException e) {
+                // a topic created a moment ago may not be in the broker's metadata yet
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > end) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
-        return max;
     }
 
     static String cause(final Throwable e) {
@@ -216,6 +228,10 @@ final class LiveRunner implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
         p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 5);
+        // leave the group on close: the instances that stay, or this one restarted, take the tasks over at once
+        // instead of after session.timeout.ms (45 s by default); Kafka Streams turns it off to spare rolling
+        // bounces of big stateful apps a second rebalance, which Vigil's small in-memory stores do not need
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
         return p;
     }
 
@@ -280,7 +296,9 @@ final class LiveRunner implements AutoCloseable {
     public void close() {
         stopped.countDown();
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // leaveGroup removes a static member (group.instance.id); dynamic members leave through the consumer
+            // setting in streamsProperties
+            streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
         }
         if (broker != null) {
             broker.close();
