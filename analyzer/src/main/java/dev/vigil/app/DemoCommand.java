@@ -58,7 +58,9 @@ final class DemoCommand implements Callable<Integer> {
             try (Shipper s = new Shipper(runner.clientProperties(), cfg.inputTopics.get(0), Shipper.Envelope.RAW)) {
                 // in event-time order across the files, as the machines would have written them
                 dev.vigil.replay.ReplayRunner.forEachEntry(files, dev.vigil.parse.Parsers.defaults(),
-                    (file, event) -> s.shipEntry(file.toString(), event.line()));
+                    // keyed by file name, as a shipper keys by its source: the same partitions wherever the
+                    // samples are, and the five files cover the three partitions, so every input task has events
+                    (file, event) -> s.shipEntry(file.getFileName().toString(), event.line()));
                 s.flush();
                 System.err.printf("vigil demo: published %d lines from %s to topic %s on %s; alerts follow as they "
                     + "fire%s%n", s.lines(), dir, cfg.inputTopics.get(0), runner.bootstrap(),
@@ -66,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (stopAfter >= 0) {
                 Thread.sleep(Duration.ofMillis(stopAfter).toMillis());
-                runner.close();
+                runner.stop();
             }
         });
     }

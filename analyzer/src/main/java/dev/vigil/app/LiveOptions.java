@@ -24,7 +24,8 @@ final class LiveOptions {
     @Option(names = "--input-pattern", paramLabel = "REGEX", description = "Read every topic whose name matches.")
     String inputPattern;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Port of the embedded broker (default: 9092).")
+    @Option(names = "--port", paramLabel = "PORT",
+        description = "Port of the embedded broker (default: 9092; 0 picks a free one).")
     Integer port;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory.")

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -50,6 +51,7 @@ final class LiveRunner implements AutoCloseable {
     private EmbeddedKafka broker;
     private KafkaStreams streams;
     private String bootstrap;
+    private int inputTasks;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -103,6 +105,9 @@ final class LiveRunner implements AutoCloseable {
     }
 
     private void ensureTopics() {
+        if (broker == null) {
+            KafkaCheck.reachable(bootstrap);
+        }
         final Properties p = clientProperties();
         p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis());
         p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CONNECT_TIMEOUT.toMillis());
@@ -150,6 +155,7 @@ final class LiveRunner implements AutoCloseable {
                     }
                 }
             }
+            inputTasks = inputTasks(admin);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while connecting to Kafka", 130);
@@ -158,6 +164,43 @@ final class LiveRunner implements AutoCloseable {
                 + " s", 1);
         } catch (final ExecutionException e) {
             throw new UserError("cannot list topics on " + bootstrap + ": " + cause(e), 1);
+        } catch (final org.apache.kafka.common.KafkaException e) {
+            throw new UserError("cannot connect to Kafka at " + bootstrap + ": " + cause(e), 1);
+        }
+    }
+
+    /**
+     * How many input tasks the application has: the partitions of the widest input topic (Kafka Streams makes one
+     * task per partition number). 0 when no input topic matches yet.
+     */
+    private int inputTasks(final Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+        final List<String> topics = new ArrayList<>();
+        if (cfg.inputPattern == null) {
+            topics.addAll(cfg.inputTopics);
+        } else {
+            final java.util.regex.Pattern p = java.util.regex.Pattern.compile(cfg.inputPattern);
+            for (final String t : admin.listTopics().names().get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (p.matcher(t).matches()) {
+                    topics.add(t);
+                }
+            }
+        }
+        final long end = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                int max = 0;
+                for (final var d : admin.describeTopics(topics).allTopicNames()
+                    .get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()) {
+                    max = Math.max(max, d.partitions().size());
+                }
+                return max;
+            } catch (final ExecutionException e) {
+                // a topic created a moment ago may not be in the broker's metadata yet
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > end) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
@@ -185,6 +228,10 @@ final class LiveRunner implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         p.putIfAbsent(StreamsConfig.producerPrefix("compression.type"), "lz4");
         p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), 5);
+        // leave the group on close: the instances that stay, or this one restarted, take the tasks over at once
+        // instead of after session.timeout.ms (45 s by default); Kafka Streams turns it off to spare rolling
+        // bounces of big stateful apps a second rebalance, which Vigil's small in-memory stores do not need
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix("internal.leave.group.on.close"), true);
         return p;
     }
 
@@ -192,7 +239,7 @@ final class LiveRunner implements AutoCloseable {
     void start() {
         final EngineConfig engine = new EngineConfig(cfg.inputTopics, cfg.inputPattern, cfg.topicSources,
             cfg.alertsTopic, cfg.deadLetterTopic, settings, dev.vigil.engine.FrontEnd.DEFAULT_TICK_MILLIS,
-            cfg.idleFlushMillis, cfg.idleMillis);
+            cfg.idleFlushMillis, cfg.idleMillis).withInputTasks(inputTasks);
         streams = new KafkaStreams(TopologyFactory.build(pack, parsers, engine, stats), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             failure.compareAndSet(null, e);
@@ -240,6 +287,11 @@ final class LiveRunner implements AutoCloseable {
         stopped.await();
     }
 
+    /** Makes {@link #awaitStop} return, so that the caller closes what it opened in order (then this runner). */
+    void stop() {
+        stopped.countDown();
+    }
+
     /** The failure that stopped the application, or null. */
     Throwable failure() {
         return failure.get();
@@ -249,7 +301,9 @@ final class LiveRunner implements AutoCloseable {
     public void close() {
         stopped.countDown();
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // leaveGroup removes a static member (group.instance.id); dynamic members leave through the consumer
+            // setting in streamsProperties
+            streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
         }
         if (broker != null) {
             broker.close();

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,13 +79,19 @@ final class RunCommand implements Callable<Integer> {
             meters.close();
             throw e;
         }
-        final Thread hook = new Thread(runner::close, "vigil-shutdown");
+        final AtomicReference<AlertTail> tails = new AtomicReference<>();
+        // the tail first: it would keep polling a broker that the runner stops
+        final Thread hook = new Thread(() -> {
+            closeQuietly(tails.get());
+            runner.close();
+        }, "vigil-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         AlertTail tail = null;
         try {
             runner.prepare();
             if (printer != null) {
                 tail = new AlertTail(runner.clientProperties(), cfg.alertsTopic, printer);
+                tails.set(tail);
             }
             runner.start();
             meters.bindStreams(runner.streams());
@@ -114,6 +121,16 @@ final class RunCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (final IllegalStateException e) {
                 // already shutting down
+            }
+        }
+    }
+
+    private static void closeQuietly(final AlertTail tail) {
+        if (tail != null) {
+            try {
+                tail.close();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

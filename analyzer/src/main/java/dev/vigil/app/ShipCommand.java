@@ -57,6 +57,7 @@ final class ShipCommand implements Callable<Integer> {
         final VigilConfig cfg = new VigilConfig();
         cfg.applyEnv(System.getenv());
         p.putAll(cfg.kafka);
+        KafkaCheck.topicExists(p, topic);
         final long t0 = System.nanoTime();
         final AtomicBoolean stop = new AtomicBoolean();
         final Thread hook = new Thread(() -> stop.set(true));
@@ -75,6 +76,12 @@ final class ShipCommand implements Callable<Integer> {
                 s.lines(), s.bytes(), topic, bootstrapServers, secs, s.lines() / Math.max(secs, 1e-6),
                 s.truncated() > 0 ? String.format(Locale.ROOT, "; %,d lines over %,d bytes were cut",
                     s.truncated(), Shipper.MAX_LINE_BYTES) : "");
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (final IllegalStateException e) {
+                // already shutting down
+            }
         }
         return 0;
     }

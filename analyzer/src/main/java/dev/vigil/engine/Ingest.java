@@ -117,7 +117,7 @@ public final class Ingest {
             dead(out, value, "decode_" + e.reason(), e.getMessage(), null);
             return;
         }
-        acceptEnvelope(env, streamKey, forced, fallbackTime, pending, out);
+        acceptEnvelope(env, value, streamKey, forced, fallbackTime, pending, out);
     }
 
     /** Like {@link #accept} for a line already decoded to text (file replay's fast path). */
@@ -142,11 +142,11 @@ public final class Ingest {
         if (line.length() > MAX_ENTRY_CHARS) {
             stats.truncated();
             acceptEnvelope(new Envelope(line.substring(0, MAX_ENTRY_CHARS), Envelope.Kind.RAW, LogEvent.NO_TIME,
-                null, null, null, null, null, null, null, true), streamKey, forced, fallbackTime,
+                null, null, null, null, null, null, null, true), null, streamKey, forced, fallbackTime,
                 pending, out);
             return;
         }
-        acceptEnvelope(Envelope.raw(line), streamKey, forced, fallbackTime, pending, out);
+        acceptEnvelope(Envelope.raw(line), null, streamKey, forced, fallbackTime, pending, out);
     }
 
     private static boolean mayBeJson(final String line) {
@@ -159,8 +159,13 @@ public final class Ingest {
         return false;
     }
 
-    private void acceptEnvelope(final Envelope env, final String streamKey, final Source forced,
-                                final long fallbackTime, final PendingStore pending,
+    /**
+     * @param original the record's bytes, for dead letters of an entry made of this record alone (a JSON
+     *                 envelope, or bytes that are not valid UTF-8, must go out as they came), or null when the
+     *                 text is the original (file replay)
+     */
+    private void acceptEnvelope(final Envelope env, final byte[] original, final String streamKey,
+                                final Source forced, final long fallbackTime, final PendingStore pending,
                                 final EventSink out) {
         if (env.truncated()) {
             stats.truncated();
@@ -176,7 +181,7 @@ public final class Ingest {
                 return;
             }
             pending.delete(key);
-            parseAndEmit(p.envelope(), p.source(), p.fallbackTime(), key, out);
+            parseAndEmit(p.envelope(), null, p.source(), p.fallbackTime(), key, out);
         }
         Source src = forced != null ? forced : env.sourceHint();
         if (src == null) {
@@ -193,7 +198,7 @@ public final class Ingest {
         }
         if (src == null) {
             stats.read("unknown");
-            dead(out, env.text().getBytes(StandardCharsets.UTF_8), "unknown_source",
+            dead(out, bytes(original, env), "unknown_source",
                 "no source matches this line's shape and no topic mapping or envelope hint names one", null);
             return;
         }
@@ -201,7 +206,7 @@ public final class Ingest {
         if (parsers.get(src).mayContinue(env.text())) {
             pending.put(key, new Pending(env, src, 1, fallbackTime));
         } else {
-            parseAndEmit(env, src, fallbackTime, key, out);
+            parseAndEmit(env, original, src, fallbackTime, key, out);
         }
     }
 
@@ -228,21 +233,21 @@ public final class Ingest {
         final Pending p = pending.get(key);
         if (p != null) {
             pending.delete(key);
-            parseAndEmit(p.envelope(), p.source(), p.fallbackTime(), key, out);
+            parseAndEmit(p.envelope(), null, p.source(), p.fallbackTime(), key, out);
         }
     }
 
-    private void parseAndEmit(final Envelope env, final Source src, final long fallbackTime, final String key,
-                              final EventSink out) {
+    private void parseAndEmit(final Envelope env, final byte[] original, final Source src, final long fallbackTime,
+                              final String key, final EventSink out) {
         final LogEvent parsed;
         try {
             parsed = parsers.get(src).parse(env);
         } catch (final ParseException e) {
-            dead(out, env.text().getBytes(StandardCharsets.UTF_8), e.reason(), e.getMessage(), src.id());
+            dead(out, bytes(original, env), e.reason(), e.getMessage(), src.id());
             return;
         } catch (final RuntimeException e) {
             // a parser bug must not stop the stream: keep the line, name the failure
-            dead(out, env.text().getBytes(StandardCharsets.UTF_8), src.id() + "_parser_error",
+            dead(out, bytes(original, env), src.id() + "_parser_error",
                 e.getClass().getSimpleName() + ": " + e.getMessage(), src.id());
             return;
         }
@@ -252,7 +257,7 @@ public final class Ingest {
             final long t = env.time() != LogEvent.NO_TIME ? env.time()
                 : memory.time != LogEvent.NO_TIME ? memory.time : fallbackTime;
             if (t == LogEvent.NO_TIME) {
-                dead(out, env.text().getBytes(StandardCharsets.UTF_8), "no_timestamp",
+                dead(out, bytes(original, env), "no_timestamp",
                     "the entry has no timestamp and nothing before it supplies one", src.id());
                 return;
             }
@@ -262,6 +267,10 @@ public final class Ingest {
         memory.time = e.time();
         stats.parsed(src.id());
         out.event(e);
+    }
+
+    private static byte[] bytes(final byte[] original, final Envelope env) {
+        return original != null ? original : env.text().getBytes(StandardCharsets.UTF_8);
     }
 
     private void dead(final EventSink out, final byte[] original, final String reason, final String detail,

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * Turns signature matches into alert episodes, on event time only: the first match of a signature + labels
  * fires, later matches update the episode's counters without paging again (a renotify re-sends the firing alert
  * after {@link AlertSettings#renotifyMillis()}), and once no match has come for the signature's
- * {@code resolve_after} the episode resolves with {@code endsAt = lastSeen + resolve_after}. Deterministic for a
+ * {@code resolve_after} the episode resolves with {@code endsAt = lastSeen + resolve_after} — when time passes that
+ * deadline, or when the next match comes after it (which then starts a new episode). Deterministic for a
  * given order of calls, which is what makes live and replay agree.
  *
  * <p>Time comes only from {@link #advance} ({@link BackEnd} turns the inputs' ticks into one clock); hits never
@@ -43,7 +44,7 @@ public final class AlertLifecycle {
         this.nextDeadline = scanDeadline();
     }
 
-    /** Current stream time (max event time seen). */
+    /** Current time: the last {@link #advance}, or the slowest input stream's last {@link #watermark}. */
     public long streamTime() {
         return streamTime;
     }
@@ -53,6 +54,19 @@ public final class AlertLifecycle {
         if (time > streamTime) {
             streamTime = time;
         }
+        resolveDue();
+    }
+
+    /**
+     * Sets time to {@code time} even when that is behind the time before: an input stream that returns, or is
+     * heard from for the first time, with older events holds back the resolving of episodes it may still extend.
+     */
+    public void follow(final long time) {
+        streamTime = time;
+        resolveDue();
+    }
+
+    private void resolveDue() {
         if (streamTime < nextDeadline) {
             return;
         }
@@ -79,6 +93,13 @@ public final class AlertLifecycle {
         final String id = Fingerprint.of(sig.id(), h.labels());
         Episode e = store.get(id);
         final String line = h.line();
+        if (e != null && time >= e.deadline()) {
+            // the signature was quiet for resolve_after before this match: that episode is over, whether or not
+            // time (held back by slower input streams) has said so yet, and this match starts the next one
+            store.delete(id);
+            out.accept(toAlert(e, Alert.Status.RESOLVED));
+            e = null;
+        }
         if (e == null) {
             e = new Episode();
             e.id = id;

@@ -60,8 +60,20 @@ public final class BackEnd implements SignalSink {
     }
 
     /**
-     * An input stream reports its event time; the back end's time becomes the minimum over streams heard from
-     * within {@code idleMillis} of {@code wallNow}, never going backwards.
+     * Says that an input stream exists before it has reported anything (live mode knows its input tasks): until it
+     * reports, or for {@code idleMillis} after {@code wallNow}, it holds time back. Without this, the streams that
+     * happen to be processed first after a start, restart or failover would run time ahead and resolve episodes
+     * whose next matches sit unread in the streams not yet heard from, paging them again.
+     */
+    public void expect(final String origin, final long wallNow) {
+        watermarks.putIfAbsent(origin, new long[] {Long.MIN_VALUE, wallNow});
+    }
+
+    /**
+     * An input stream reports its event time. Time becomes the minimum over streams heard from (or
+     * {@linkplain #expect expected}) within {@code idleMillis} of {@code wallNow}. Signature episodes follow it
+     * even backwards (a returning stream holds back resolves); rules only move forward, their windows are built
+     * from hops that already passed.
      */
     public void watermark(final String origin, final long time, final long wallNow) {
         final long[] w = watermarks.computeIfAbsent(origin, k -> new long[] {Long.MIN_VALUE, wallNow});
@@ -73,15 +85,18 @@ public final class BackEnd implements SignalSink {
                 min = v[0];
             }
         }
-        if (min != Long.MAX_VALUE) {
+        if (min != Long.MAX_VALUE && min != Long.MIN_VALUE) {
+            signatures.follow(min);
             advance(min);
         }
     }
 
     private void advance(final long time) {
+        // episodes are checked on every tick, even when time did not move: a hit may have opened one whose quiet
+        // period is already over (a line older than the input's time), and both runners must resolve it alike
+        signatures.advance(time);
         if (time > now) {
             now = time;
-            signatures.advance(time);
             rules.advance(time);
             dirty = false;
         } else if (dirty && now != Long.MIN_VALUE) {

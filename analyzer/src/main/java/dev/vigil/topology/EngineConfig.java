@@ -19,10 +19,27 @@ import java.util.Map;
  * @param tickMillis      event-time tick interval
  * @param idleFlushMillis wall-clock idle time after which a pending multi-line entry is emitted
  * @param idleMillis      wall-clock time after which a silent input task no longer holds event time back
+ * @param inputTasks      how many input tasks (partitions of the widest input topic) report event time, so that
+ *                        the lifecycle waits for each of them after a start or a rebalance; 0 when unknown
  */
 public record EngineConfig(List<String> inputTopics, String inputPattern, Map<String, Source> topicSources,
                            String alertsTopic, String deadLetterTopic, AlertSettings alertSettings, long tickMillis,
-                           long idleFlushMillis, long idleMillis) {
+                           long idleFlushMillis, long idleMillis, int inputTasks) {
+
+    /** A config without a known number of input tasks. */
+    public EngineConfig(final List<String> inputTopics, final String inputPattern,
+                        final Map<String, Source> topicSources, final String alertsTopic, final String deadLetterTopic,
+                        final AlertSettings alertSettings, final long tickMillis, final long idleFlushMillis,
+                        final long idleMillis) {
+        this(inputTopics, inputPattern, topicSources, alertsTopic, deadLetterTopic, alertSettings, tickMillis,
+            idleFlushMillis, idleMillis, 0);
+    }
+
+    /** The same config, knowing how many input tasks there are. */
+    public EngineConfig withInputTasks(final int tasks) {
+        return new EngineConfig(inputTopics, inputPattern, topicSources, alertsTopic, deadLetterTopic, alertSettings,
+            tickMillis, idleFlushMillis, idleMillis, tasks);
+    }
 
     /** Default topic names of DESIGN.md. */
     public static EngineConfig defaults(final AlertSettings settings) {

@@ -37,6 +37,7 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
     private long currentTimestamp;
     private KeyedStore<Episode> episodes;
     private String owner;
+    private boolean expecting;
 
     LifecycleProcessor(final PatternPack pack, final EngineConfig cfg, final Stats stats) {
         this.pack = pack;
@@ -79,6 +80,14 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
 
     @Override
     public void process(final Record<String, Signal> record) {
+        if (!expecting) {
+            // a (re)started lifecycle waits for every input task, not only for those processed first; seeded here,
+            // not in init, where the thread's wall clock may not be set yet (it read 0, so they counted as idle)
+            expecting = true;
+            for (int t = 0; t < cfg.inputTasks(); t++) {
+                backEnd.expect(ParseMatchProcessor.origin(t), context.currentSystemTimeMs());
+            }
+        }
         currentTimestamp = record.timestamp();
         final Signal s = record.value();
         if (s == null) {

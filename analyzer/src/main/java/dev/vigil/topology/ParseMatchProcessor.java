@@ -76,9 +76,14 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
         this.ingest = new Ingest(parsers, stats);
         this.front = new FrontEnd(pack, cfg.tickMillis(), stats);
         this.pendingStore = newPendingStore();
-        this.origin = ctx.taskId().toString();
+        this.origin = origin(ctx.taskId().partition());
         ctx.schedule(Duration.ofMillis(Math.max(100, cfg.idleFlushMillis() / 2)), PunctuationType.WALL_CLOCK_TIME,
             this::flushIdle);
+    }
+
+    /** How the input task of input partition {@code partition} names itself in its ticks. */
+    static String origin(final int partition) {
+        return "in-" + partition;
     }
 
     @Override

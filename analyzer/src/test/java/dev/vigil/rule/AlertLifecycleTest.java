@@ -95,6 +95,22 @@ class AlertLifecycleTest {
     }
 
     @Test
+    void shouldStartANewEpisodeForAMatchAfterTheQuietPeriodBeforeTimeSaysSo() {
+        final BackEnd back = backEnd(Long.MAX_VALUE);
+        back.watermark("task-b", T0, 0);
+        back.watermark("task-a", T0, 0);
+        back.hit(hit("web1", T0));
+        back.watermark("task-a", T0 + 30 * MIN, 0);
+        back.hit(hit("web1", T0 + 10 * MIN - 1));
+        back.hit(hit("web1", T0 + 30 * MIN));
+        assertEquals(List.of("firing@" + T0, "resolved@" + T0, "firing@" + (T0 + 30 * MIN)),
+            out.stream().map(a -> a.status().id() + "@" + a.startsAt()).collect(java.util.stream.Collectors.toList()),
+            "task-b holds time at 10:00, but web1 was quiet for 20 min before its 10:30 line: a new incident pages");
+        assertEquals(T0 + 20 * MIN - 1, out.get(1).endsAt());
+        assertEquals(2, out.get(1).count());
+    }
+
+    @Test
     void shouldRenotifyWithUpdatedCountersAfterTheRenotifyPeriod() {
         for (int i = 0; i <= 70; i += 5) {
             lifecycle.advance(T0 + i * MIN);
@@ -153,6 +169,35 @@ class AlertLifecycleTest {
         assertEquals(1, out.size());
         back.watermark("task-a", T0 + 61 * MIN, 30_000);
         assertEquals(2, out.size(), "task-b said nothing for 30 s of wall-clock time: it no longer holds time back");
+    }
+
+    @Test
+    void shouldNotLetAStreamHeardFromLateFindItsEpisodeResolvedByFasterStreams() {
+        final BackEnd back = backEnd(Long.MAX_VALUE);
+        back.watermark("task-a", T0 + 60 * MIN, 0);
+        back.watermark("task-b", T0, 0);
+        back.hit(hit("web1", T0));
+        back.watermark("task-a", T0 + 61 * MIN, 0);
+        back.hit(hit("web1", T0 + 30_000));
+        back.watermark("task-b", T0 + 5 * MIN, 0);
+        assertEquals(1, out.size(), "task-b is at 10:05 though task-a ran ahead to 11:01 before task-b was heard "
+            + "from: web1's episode stays open and its second line is no new page");
+        back.watermark("task-b", T0 + 11 * MIN, 0);
+        assertEquals(List.of(Alert.Status.FIRING, Alert.Status.RESOLVED),
+            out.stream().map(Alert::status).collect(java.util.stream.Collectors.toList()));
+        assertEquals(2, out.get(1).count());
+    }
+
+    @Test
+    void shouldWaitForAnExpectedInputStreamThatHasNotReportedYet() {
+        final BackEnd expecting = backEnd(30_000);
+        expecting.expect("task-b", 0);
+        expecting.watermark("task-a", T0, 0);
+        expecting.hit(hit("web1", T0));
+        expecting.watermark("task-a", T0 + 60 * MIN, 29_999);
+        assertEquals(1, out.size(), "task-b has not reported yet: its lines may extend web1's episode");
+        expecting.watermark("task-a", T0 + 61 * MIN, 30_000);
+        assertEquals(2, out.size(), "task-b said nothing for 30 s since it was expected: it no longer holds time back");
     }
 
     @Test
