@@ -28,7 +28,7 @@ final class MetricsEndpoint {
         try {
             final MetricsServer s = MetricsServer.start(address, (PrometheusMeterRegistry) meters.registry(),
                 readiness);
-            LOG.info("metrics on {}/metrics (probes: /healthz, /readyz)", s.url());
+            LOG.debug("metrics on {}/metrics (probes: /healthz, /readyz)", s.url());
             return s;
         } catch (final IOException e) {
             throw new UserError("cannot serve metrics on " + address.getHostString() + ":" + address.getPort() + ": "

@@ -89,6 +89,10 @@ final class RunCommand implements Callable<Integer> {
         AlertTail tail = null;
         try {
             runner.prepare();
+            if (metrics != null) {
+                // said only once Kafka answered, so that a failed start is one line
+                LOG.info("metrics on {}/metrics (probes: /healthz, /readyz)", metrics.url());
+            }
             if (printer != null) {
                 tail = new AlertTail(runner.clientProperties(), cfg.alertsTopic, printer);
                 tails.set(tail);

@@ -132,12 +132,19 @@ class FailoverIT {
                 alerts.await(r -> TopicReader.alerts(r).size() >= expected.size(), WAIT, expected.size() + " alerts");
                 final List<Alert> got = TopicReader.alerts(alerts.drain(Duration.ofMillis(500)));
 
-                assertEquals(LiveHarness.perEpisode(expected, Alert.Status.FIRING),
-                    LiveHarness.perEpisode(got, Alert.Status.FIRING), () -> "no episode paged again after the "
-                    + "restart; in order:\n" + got.stream().map(LiveHarness::stable).collect(Collectors.joining("\n")));
-                assertEquals(String.join("\n", LiveHarness.stableSorted(expected)),
-                    String.join("\n", LiveHarness.stableSorted(got)),
+                final List<Alert> expectedSignatures = signatures(expected);
+                final List<Alert> gotSignatures = signatures(got);
+                assertEquals(LiveHarness.perEpisode(expectedSignatures, Alert.Status.FIRING),
+                    LiveHarness.perEpisode(gotSignatures, Alert.Status.FIRING), () -> "no episode paged again after "
+                    + "the restart; in order:\n" + got.stream().map(LiveHarness::stable)
+                    .collect(Collectors.joining("\n")));
+                assertEquals(String.join("\n", LiveHarness.stableSorted(expectedSignatures)),
+                    String.join("\n", LiveHarness.stableSorted(gotSignatures)),
                     "each resolves once, counting the matches from before and after the restart");
+                // rules: each episode pages once and resolves once across the restart; its times may move by a
+                // tick, since rule input aggregated in memory but not yet sent on is not carried over a restart
+                assertEquals(ruleEpisodes(expected, Alert.Status.FIRING), ruleEpisodes(got, Alert.Status.FIRING));
+                assertEquals(ruleEpisodes(expected, Alert.Status.RESOLVED), ruleEpisodes(got, Alert.Status.RESOLVED));
             }
         }
     }
@@ -235,5 +242,15 @@ class FailoverIT {
         public void close() throws InterruptedException {
             kill();
         }
+    }
+
+    private static List<Alert> signatures(final List<Alert> alerts) {
+        return alerts.stream().filter(a -> a.kind() == Alert.Kind.SIGNATURE).collect(Collectors.toList());
+    }
+
+    private static java.util.Map<String, Long> ruleEpisodes(final List<Alert> alerts, final Alert.Status status) {
+        return alerts.stream().filter(a -> a.kind() == Alert.Kind.RULE && a.status() == status)
+            .collect(Collectors.groupingBy(a -> a.name() + " " + a.id(), java.util.TreeMap::new,
+                Collectors.counting()));
     }
 }

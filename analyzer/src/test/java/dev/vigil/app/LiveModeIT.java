@@ -57,7 +57,14 @@ class LiveModeIT {
         "resolved nginx_upstream_connection_refused 2024-05-01T10:12:00Z 2024-05-01T10:30:40Z",
         "resolved nginx_http_502_bad_gateway 2024-05-01T10:12:00Z 2024-05-01T10:30:51Z",
         "resolved postgres_deadlock_detected 2024-05-01T10:20:00.608Z 2024-05-01T10:35:00.608Z",
-        "resolved postgres_slow_query 2024-05-01T10:21:00.467Z 2024-05-01T10:36:00.467Z");
+        "resolved postgres_slow_query 2024-05-01T10:21:00.467Z 2024-05-01T10:36:00.467Z",
+        // the windowed rules: two addresses brute-forcing sshd, and the 5xx ratio of the outage
+        "firing all_auth_brute_force 2024-05-01T10:05:40Z -",
+        "firing all_auth_brute_force 2024-05-01T10:05:40Z -",
+        "firing nginx_5xx_ratio 2024-05-01T10:13:59.999Z -",
+        "resolved all_auth_brute_force 2024-05-01T10:05:40Z 2024-05-01T10:25:01Z",
+        "resolved all_auth_brute_force 2024-05-01T10:05:40Z 2024-05-01T10:25:01Z",
+        "resolved nginx_5xx_ratio 2024-05-01T10:13:59.999Z 2024-05-01T10:25:01Z");
 
     private static String brief(final Alert a) {
         return a.status().id() + " " + a.name() + " " + AlertJson.iso(a.startsAt()) + " "
@@ -74,9 +81,9 @@ class LiveModeIT {
         try (LiveRunner runner = LiveHarness.start(cfg);
              TopicReader alerts = new TopicReader(BROKER.bootstrapServers(), cfg.alertsTopic)) {
             final long shipped = LiveHarness.ship(cfg, LiveHarness.demoFiles(), t -> true);
-            alerts.await(atLeast(10, Alert.Status.FIRING), WAIT, "the incident's 10 firing alerts");
+            alerts.await(atLeast(13, Alert.Status.FIRING), WAIT, "the incident's 13 firing alerts");
             LiveHarness.shipLater(BROKER, cfg);
-            alerts.await(atLeast(10, Alert.Status.RESOLVED), WAIT, "10 resolved alerts");
+            alerts.await(atLeast(13, Alert.Status.RESOLVED), WAIT, "13 resolved alerts");
             final List<Alert> got = TopicReader.alerts(alerts.drain(java.time.Duration.ofMillis(500)));
 
             assertEquals(sorted(DEMO_ALERTS), sorted(got.stream().map(LiveModeIT::brief).collect(Collectors.toList())));
