@@ -113,6 +113,11 @@ public final class Condition {
         }
     }
 
+    /** The value this condition requires {@code field} to equal, or null when it is not {@code field == value}. */
+    public String requiredValue(final String fieldName) {
+        return op == Op.EQ && field.equals(fieldName) ? value : null;
+    }
+
     /** The field this condition reads. */
     public String field() {
         return field;
