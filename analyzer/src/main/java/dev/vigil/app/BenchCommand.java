@@ -46,11 +46,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds after one warm-up (best kept).")
     int rounds;
 
+    @Option(names = "--live", description = "Measure live mode end to end instead: ship the corpus through an "
+        + "embedded Kafka broker (free port, temp dir) into the Kafka Streams application and time until all input "
+        + "is consumed.")
+    boolean live;
+
+    @Option(names = "--at-least-once", description = "With --live: at_least_once instead of exactly_once_v2.")
+    boolean atLeastOnce;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "With --live: input partitions (default "
+        + "${DEFAULT-VALUE}).")
+    int partitions;
+
     @Mixin
     PackOptions pack = new PackOptions();
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         final PatternPack p = pack.load();
         Path tmp = null;
         List<Path> input = files;
@@ -61,6 +73,13 @@ final class BenchCommand implements Callable<Integer> {
             input = BenchCorpus.write(dir, lines, 42);
         }
         try {
+            if (live) {
+                final List<LiveBench.Round> r = new LiveBench(p, pack.alertSettings(), System.out).run(input,
+                    Math.max(1, rounds), atLeastOnce ? "at_least_once" : "exactly_once_v2", partitions);
+                System.out.printf(Locale.ROOT, "live end-to-end (best of %d):   %,12.0f lines/s%n", r.size(),
+                    r.stream().mapToDouble(LiveBench.Round::rate).max().orElse(0));
+                return 0;
+            }
             final Parsers parsers = Parsers.defaults();
             System.out.printf(Locale.ROOT, "pattern pack %s: %d signatures; input: %d files%n", p.version(),
                 p.signatures().size(), input.size());

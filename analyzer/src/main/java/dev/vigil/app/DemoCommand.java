@@ -51,6 +51,9 @@ final class DemoCommand implements Callable<Integer> {
         } catch (final java.io.IOException e) {
             throw new UserError(dir + ": sample logs not found (use --samples DIR)");
         }
+        // the samples arrive at once and then nothing: let a finished file stop holding event time back after a
+        // few seconds, so that the incident's episodes resolve while one watches
+        cfg.idleMillis = Math.min(cfg.idleMillis, 5_000);
         final long stopAfter = duration == null ? -1 : dev.vigil.pack.Durations.parseMillis(duration);
         final AlertPrinter printer = RunCommand.printer(format == null
             ? (AlertPrinter.terminal() ? "text" : "json") : format);

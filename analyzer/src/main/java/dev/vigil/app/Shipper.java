@@ -159,6 +159,11 @@ final class Shipper implements AutoCloseable {
             : pb;
     }
 
+    /** Ships one line (bytes as read, without its end of line) of the file {@code name}. */
+    void shipLine(final String name, final byte[] line) {
+        send(name, line);
+    }
+
     /** Ships one entry (possibly several lines joined by '\n') of the file {@code name}. */
     void shipEntry(final String name, final String entry) {
         for (final String line : entry.split("\n", -1)) {

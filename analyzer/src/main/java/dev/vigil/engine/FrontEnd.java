@@ -37,12 +37,24 @@ public final class FrontEnd {
 
     /**
      * Processes one event: when stream time entered a new interval, first the pending partials and a tick; then
-     * the event's hits, and its samples into {@code partials}.
+     * the event's hits, and its samples into {@code partials}. Stream time is the latest event time seen (replay:
+     * one stream merged by event time).
      */
     public void onEvent(final LogEvent e, final SignalSink sink, final dev.vigil.rule.PartialStore partials) {
+        onEvent(e, Math.max(streamTime, e.time()), sink, partials);
+    }
+
+    /**
+     * Like {@link #onEvent(LogEvent, SignalSink, dev.vigil.rule.PartialStore)} with the stream time set by the
+     * caller: a live input task, whose partition mixes sources that need not keep pace, says its time is the
+     * slowest of them, and that time may go back when a lagging source appears.
+     */
+    public void onEvent(final LogEvent e, final long time, final SignalSink sink,
+                        final dev.vigil.rule.PartialStore partials) {
         matches.clear();
         matcher.match(e, matches::add);
-        onMatched(e, matches, sink, partials);
+        moveTo(time, sink, partials);
+        emit(e, matches, sink, partials);
     }
 
     /**
@@ -51,16 +63,30 @@ public final class FrontEnd {
      */
     public void onMatched(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched,
                           final SignalSink sink, final dev.vigil.rule.PartialStore partials) {
-        if (e.time() > streamTime) {
-            streamTime = e.time();
-            final long bucket = Math.floorDiv(streamTime, tickMillis);
-            if (bucket != lastTickBucket) {
-                lastTickBucket = bucket;
-                partials.drain(sink::partial);
-                sampler.drained();
-                sink.tick(streamTime);
-            }
+        moveTo(Math.max(streamTime, e.time()), sink, partials);
+        emit(e, matched, sink, partials);
+    }
+
+    /**
+     * Sets stream time; when it enters another tick interval (forwards, or backwards in live mode), the pending
+     * partials go out, then a tick.
+     */
+    public void moveTo(final long time, final SignalSink sink, final dev.vigil.rule.PartialStore partials) {
+        if (time == streamTime || time == Long.MIN_VALUE) {
+            return;
         }
+        streamTime = time;
+        final long bucket = Math.floorDiv(time, tickMillis);
+        if (bucket != lastTickBucket) {
+            lastTickBucket = bucket;
+            partials.drain(sink::partial);
+            sampler.drained();
+            sink.tick(time);
+        }
+    }
+
+    private void emit(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched, final SignalSink sink,
+                      final dev.vigil.rule.PartialStore partials) {
         for (int i = 0; i < matched.size(); i++) {
             final dev.vigil.match.Match m = matched.get(i);
             stats.matched(m.signature().id());

@@ -70,14 +70,15 @@ public final class BackEnd implements SignalSink {
     }
 
     /**
-     * An input stream reports its event time. Time becomes the minimum over streams heard from (or
+     * An input stream reports its event time, which may be behind what it said before (a live input task whose
+     * partition gained a source still catching up). Time becomes the minimum over streams heard from (or
      * {@linkplain #expect expected}) within {@code idleMillis} of {@code wallNow}. Signature episodes follow it
      * even backwards (a returning stream holds back resolves); rules only move forward, their windows are built
      * from hops that already passed.
      */
     public void watermark(final String origin, final long time, final long wallNow) {
         final long[] w = watermarks.computeIfAbsent(origin, k -> new long[] {Long.MIN_VALUE, wallNow});
-        w[0] = Math.max(w[0], time);
+        w[0] = time; // a stream's latest word: a live task's time goes back when a lagging source joins it
         w[1] = wallNow;
         long min = Long.MAX_VALUE;
         for (final long[] v : watermarks.values()) {

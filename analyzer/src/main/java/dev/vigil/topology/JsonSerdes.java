@@ -146,25 +146,37 @@ final class JsonSerdes {
 
     private static byte[] writePending(final Pending p) {
         final Envelope e = p.envelope();
-        final Map<String, Object> m = new TreeMap<>();
-        m.put("text", e.text());
-        m.put("kind", e.kind().name());
-        m.put("time", e.time());
-        m.put("host", e.host());
-        m.put("unit", e.unit());
-        m.put("identifier", e.identifier());
-        m.put("file", e.file());
-        m.put("pid", e.pid());
-        m.put("priority", e.priority());
-        m.put("hint", e.sourceHint() == null ? null : e.sourceHint().id());
-        m.put("truncated", e.truncated());
-        m.put("source", p.source().id());
-        m.put("lines", p.lines());
-        m.put("fallbackTime", p.fallbackTime());
-        try {
-            return MAPPER.writeValueAsBytes(m);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(e.text().length() + 160);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("text", e.text());
+            g.writeStringField("kind", e.kind().name());
+            g.writeNumberField("time", e.time());
+            optional(g, "host", e.host());
+            optional(g, "unit", e.unit());
+            optional(g, "identifier", e.identifier());
+            optional(g, "file", e.file());
+            if (e.pid() != null) {
+                g.writeNumberField("pid", e.pid());
+            }
+            if (e.priority() != null) {
+                g.writeNumberField("priority", e.priority());
+            }
+            optional(g, "hint", e.sourceHint() == null ? null : e.sourceHint().id());
+            g.writeBooleanField("truncated", e.truncated());
+            g.writeStringField("source", p.source().id());
+            g.writeNumberField("lines", p.lines());
+            g.writeNumberField("fallbackTime", p.fallbackTime());
+            g.writeEndObject();
         } catch (final IOException ex) {
             throw new SerializationException("cannot write pending entry", ex);
+        }
+        return out.toByteArray();
+    }
+
+    private static void optional(final JsonGenerator g, final String field, final String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
         }
     }
 

@@ -60,6 +60,20 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     private String origin;
     /** Wall-clock time each pending entry was last extended (not persisted: a restart flushes at once). */
     private final Map<String, Long> pendingSince = new HashMap<>();
+    /** The entries of the pending store, as objects (the store is only written to, for its changelog). */
+    private final Map<String, Pending> pending = new HashMap<>();
+    /** The source (record key) of each pending entry (not persisted: after a restart, the entry's host). */
+    private final Map<String, String> pendingSource = new HashMap<>();
+    /** This task's event time: the slowest of the sources in its partition. */
+    private StreamWatermarks watermarks;
+    /** Whether a tick went out since the last punctuation. */
+    private boolean tickedSincePunctuation;
+    /** The source (record key) of the record being processed, or null for a record without a key. */
+    private String currentSource;
+    /** The source of the pending entry being emitted, or null. */
+    private String flushedSource;
+    private byte[] lastKey;
+    private String lastSource;
 
     ParseMatchProcessor(final PatternPack pack, final Parsers parsers, final EngineConfig cfg, final Stats stats) {
         this.pack = pack;
@@ -77,8 +91,21 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
         this.front = new FrontEnd(pack, cfg.tickMillis(), stats);
         this.pendingStore = newPendingStore();
         this.origin = origin(ctx.taskId().partition());
+        this.watermarks = new StreamWatermarks(cfg.idleMillis());
         ctx.schedule(Duration.ofMillis(Math.max(100, cfg.idleFlushMillis() / 2)), PunctuationType.WALL_CLOCK_TIME,
             this::flushIdle);
+    }
+
+    /** The source a record belongs to for event time: its key (records of one key stay in order), or null. */
+    private String sourceOf(final byte[] key) {
+        if (key == null || key.length == 0) {
+            return null;
+        }
+        if (!java.util.Arrays.equals(key, lastKey)) {
+            lastKey = key;
+            lastSource = new String(key, StandardCharsets.ISO_8859_1);
+        }
+        return lastSource;
     }
 
     /** How the input task of input partition {@code partition} names itself in its ticks. */
@@ -96,47 +123,70 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
         final String prefix = topic + "/" + (currentOrigin == null ? 0 : currentOrigin.partition());
         final Source forced = cfg.topicSources().get(topic);
         final byte[] value = record.value() == null ? new byte[0] : record.value();
+        currentSource = sourceOf(record.key());
+        flushedSource = null;
         ingest.accept(value, prefix, forced, record.timestamp(), pendingStore, this);
     }
 
+    /**
+     * The store behind a map of the same entries: reads never deserialize (every line reads its stream's entry),
+     * writes go through to the store, whose cache takes them to the changelog at the commit.
+     */
     private PendingStore newPendingStore() {
+        pending.clear();
+        pendingSource.clear();
+        try (KeyValueIterator<String, Pending> it = store.all()) {
+            while (it.hasNext()) {
+                final KeyValue<String, Pending> kv = it.next();
+                pending.put(kv.key, kv.value);
+            }
+        }
         return new PendingStore() {
             @Override
             public Pending get(final String key) {
-                return store.get(key);
+                return pending.get(key);
             }
 
             @Override
             public void put(final String key, final Pending p) {
+                pending.put(key, p);
                 store.put(key, p);
                 pendingSince.put(key, context.currentSystemTimeMs());
+                if (currentSource != null) {
+                    pendingSource.put(key, currentSource);
+                }
             }
 
             @Override
             public void delete(final String key) {
-                store.delete(key);
+                if (pending.remove(key) != null) {
+                    store.put(key, null); // a delete that does not read (deserialize) the old value back
+                }
                 pendingSince.remove(key);
+                // the entry is emitted next, and belongs to the source whose record started it
+                flushedSource = pendingSource.remove(key);
             }
         };
     }
 
     private void flushIdle(final long now) {
         final List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, Pending> it = store.all()) {
-            while (it.hasNext()) {
-                final KeyValue<String, Pending> kv = it.next();
-                final Long since = pendingSince.get(kv.key);
-                if (since == null || now - since >= cfg.idleFlushMillis()) {
-                    idle.add(kv.key);
-                }
+        for (final String key : pending.keySet()) {
+            final Long since = pendingSince.get(key);
+            if (since == null || now - since >= cfg.idleFlushMillis()) {
+                idle.add(key);
             }
         }
         currentOrigin = null;
+        currentSource = null;
         for (final String key : idle) {
-            final Pending p = store.get(key);
+            final Pending p = pending.get(key);
             currentTimestamp = p == null ? now : Math.max(0, p.fallbackTime());
             ingest.flush(key, pendingStore, this);
         }
+        // sources that went silent stop holding the task's time back
+        watermarks.onWallClock(now);
+        front.moveTo(watermarks.current(), this, partials);
         if (!flushedSinceRecord && now - lastRecordWall >= cfg.idleFlushMillis()) {
             // the input went quiet: evaluate the last seconds of it too, as a replay does at its end
             flushedSinceRecord = true;
@@ -145,16 +195,32 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
             // only merged by the back end; it evaluates them at the next tick, as replay does
             partials.drain(this::partial);
             front.partialsDrained();
+            if (!tickedSincePunctuation && watermarks.active(now) && watermarks.current() != Long.MIN_VALUE) {
+                // say the time again while there is input, even unchanged: a lifecycle that starts after a restart
+                // or a rebalance waits to hear from every input task, which would otherwise stay silent until the
+                // idle timeout whenever its time sits inside one tick interval
+                tick(front.streamTime());
+            }
         }
+        tickedSincePunctuation = false;
     }
 
     @Override
     public void event(final LogEvent event) {
-        front.onEvent(event, this, partials);
+        String source = flushedSource != null ? flushedSource : currentSource;
+        flushedSource = null;
+        if (source == null) {
+            source = ""; // records without a key are one stream, as the lines of one file are in a replay
+        }
+        if (event.time() != LogEvent.NO_TIME) {
+            watermarks.onEvent(source, event.time(), context.currentSystemTimeMs());
+        }
+        front.onEvent(event, watermarks.current(), this, partials);
     }
 
     @Override
     public void deadLetter(final DeadLetter d) {
+        flushedSource = null;
         final RecordHeaders h = new RecordHeaders();
         h.add(Topics.HEADER_REASON, d.reason().getBytes(StandardCharsets.UTF_8));
         h.add(Topics.HEADER_DETAIL, d.detail().getBytes(StandardCharsets.UTF_8));
@@ -188,6 +254,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
 
     @Override
     public void tick(final long time) {
+        tickedSincePunctuation = true;
         context.forward(new Record<>(Signal.TICK_KEY, new Routed(Signal.tick(origin, time), null),
             currentTimestamp));
     }

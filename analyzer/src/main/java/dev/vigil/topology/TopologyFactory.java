@@ -41,12 +41,14 @@ public final class TopologyFactory {
     public static Topology build(final PatternPack pack, final Parsers parsers, final EngineConfig cfg,
                                  final Stats stats) {
         final StreamsBuilder builder = new StreamsBuilder();
+        // cached: the processors keep their state as objects in front of the stores, which then only need to reach
+        // the changelog at each commit, once per key, instead of on every put and delete
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.PENDING_STORE),
-            Serdes.String(), JsonSerdes.pending()));
+            Serdes.String(), JsonSerdes.pending()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.EPISODE_STORE),
-            Serdes.String(), JsonSerdes.episode()));
+            Serdes.String(), JsonSerdes.episode()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.RULE_STATE_STORE),
-            Serdes.String(), JsonSerdes.ruleState()));
+            Serdes.String(), JsonSerdes.ruleState()).withCachingEnabled());
 
         final Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
             .withName(Names.READ_LOGS);

@@ -87,7 +87,7 @@ class FailoverIT {
             });
             doomed.kill();
             assertTrue(secondHalf.get(60, TimeUnit.SECONDS) > 1000, "the second half was shipped");
-            LiveHarness.shipLater(BROKER, cfg);
+            LiveHarness.shipLater(cfg, files);
             alerts.await(r -> TopicReader.alerts(r).size() >= expected.size(), Duration.ofSeconds(90),
                 expected.size() + " alerts");
             final List<Alert> got = TopicReader.alerts(alerts.drain(Duration.ofSeconds(1)));
@@ -128,7 +128,7 @@ class FailoverIT {
             }
             try (LiveRunner second = LiveHarness.start(cfg)) {
                 LiveHarness.ship(cfg, files, t -> t >= SPLIT);
-                LiveHarness.shipLater(BROKER, cfg);
+                LiveHarness.shipLater(cfg, files);
                 alerts.await(r -> TopicReader.alerts(r).size() >= expected.size(), WAIT, expected.size() + " alerts");
                 final List<Alert> got = TopicReader.alerts(alerts.drain(Duration.ofMillis(500)));
 

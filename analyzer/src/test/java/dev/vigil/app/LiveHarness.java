@@ -28,7 +28,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -44,11 +43,11 @@ final class LiveHarness {
     static final Path DEMO = PATTERNS.resolveSibling("samples").resolve("demo");
     static final Duration WAIT = Duration.ofSeconds(60);
     /**
-     * A benign access line long after the demo incident. Shipped to every input partition it moves the event time
-     * of every input task past every deadline, which is what lets live mode resolve the last episodes: event time
+     * A benign access line long after the demo incident and the outage corpus. Shipped as the last line of every file it moves the event
+     * time of every source past every deadline, which is what lets live mode resolve the last episodes: event time
      * only advances with events.
      */
-    static final String LATER = "10.0.0.9 - - [01/May/2024:12:00:00 +0000] \"GET /healthz HTTP/1.1\" 200 2 \"-\" "
+    static final String LATER = "10.0.0.9 - - [03/May/2024:00:00:00 +0000] \"GET /healthz HTTP/1.1\" 200 2 \"-\" "
         + "\"kube-probe/1.29\"";
 
     private LiveHarness() {
@@ -129,13 +128,17 @@ final class LiveHarness {
         }
     }
 
-    /** Ships {@link #LATER} to every partition of the input topic. */
-    static void shipLater(final KafkaTestBroker broker, final VigilConfig cfg) {
-        final List<ProducerRecord<String, String>> records = new ArrayList<>();
-        for (int p = 0; p < cfg.partitions; p++) {
-            records.add(new ProducerRecord<>(cfg.inputTopics.get(0), p, null, LATER));
+    /**
+     * Ships {@link #LATER} as the next line of each of {@code files}: every source (record key) moves on, and with it
+     * the event time of every input task, which is the slowest of its sources.
+     */
+    static void shipLater(final VigilConfig cfg, final List<Path> files) {
+        try (Shipper s = new Shipper(client(cfg), cfg.inputTopics.get(0), Shipper.Envelope.RAW)) {
+            for (final Path f : files) {
+                s.shipEntry(f.getFileName().toString(), LATER);
+            }
+            s.flush();
         }
-        broker.produceRecords(records);
     }
 
     /** A file holding {@link #LATER}, for the replay of the same input. */

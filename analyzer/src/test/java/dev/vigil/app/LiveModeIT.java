@@ -86,7 +86,7 @@ class LiveModeIT {
              TopicReader alerts = new TopicReader(BROKER.bootstrapServers(), cfg.alertsTopic)) {
             final long shipped = LiveHarness.ship(cfg, LiveHarness.demoFiles(), t -> true);
             alerts.await(atLeast(13, Alert.Status.FIRING), WAIT, "the incident's 13 firing alerts");
-            LiveHarness.shipLater(BROKER, cfg);
+            LiveHarness.shipLater(cfg, LiveHarness.demoFiles());
             alerts.await(atLeast(13, Alert.Status.RESOLVED), WAIT, "13 resolved alerts");
             final List<Alert> got = TopicReader.alerts(alerts.drain(java.time.Duration.ofMillis(500)));
 
@@ -107,7 +107,7 @@ class LiveModeIT {
         try (LiveRunner runner = LiveHarness.start(cfg);
              TopicReader alerts = new TopicReader(BROKER.bootstrapServers(), cfg.alertsTopic)) {
             LiveHarness.ship(cfg, files, t -> true);
-            LiveHarness.shipLater(BROKER, cfg);
+            LiveHarness.shipLater(cfg, files);
             alerts.await(r -> TopicReader.alerts(r).size() >= replayed.size(), WAIT,
                 replayed.size() + " alerts like the replay");
             final List<Alert> live = TopicReader.alerts(alerts.drain(java.time.Duration.ofMillis(500)));
