@@ -33,6 +33,8 @@ public final class Condition {
     private final Pattern pattern;
     /** A literal every match of {@code pattern} contains (lower case), to skip the regex on most values. */
     private final String literal;
+    /** Recent results of {@code pattern}, shared by every condition with the same regex; null for other ops. */
+    private final Memo memo;
     private final String text;
 
     private Condition(final String field, final Op op, final String value, final String text) {
@@ -50,6 +52,37 @@ public final class Condition {
         this.level = "level".equals(field) ? levelOrNull(value) : null;
         this.pattern = op == Op.MATCH || op == Op.NOT_MATCH ? Pattern.compile(value) : null;
         this.literal = pattern == null ? null : Literals.derive(value);
+        this.memo = pattern == null ? null : MEMOS.computeIfAbsent(value, k -> new Memo());
+    }
+
+    /** Memos by regex, so that rules testing the same field with the same regex share their results. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Memo> MEMOS =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A small direct-mapped cache of a regex's verdicts on short values. Field values repeat a great deal (a site
+     * has a few hundred paths, a few statuses), and a lookup costs a hash and an equals where the regex costs an
+     * automaton run. Bounded (attacker-chosen values only evict each other) and safe to share between threads:
+     * each slot holds one immutable entry, replaced whole.
+     */
+    static final class Memo {
+        static final int SLOTS = 1024;
+        /** Values longer than this are not remembered (messages, long URLs: rarely seen twice). */
+        static final int MAX_LENGTH = 160;
+        private final Entry[] slots = new Entry[SLOTS];
+
+        private record Entry(String value, boolean found) {
+        }
+
+        /** The remembered verdict on {@code v}: 1 found, 0 not found, -1 unknown. */
+        int get(final String v) {
+            final Entry e = slots[v.hashCode() & (SLOTS - 1)];
+            return e == null || !e.value.equals(v) ? -1 : e.found ? 1 : 0;
+        }
+
+        void put(final String v, final boolean found) {
+            slots[v.hashCode() & (SLOTS - 1)] = new Entry(v, found);
+        }
     }
 
     private static Level levelOrNull(final String word) {
@@ -166,7 +199,16 @@ public final class Condition {
         if (literal != null && !containsIgnoreCase(s, literal)) {
             return false;
         }
-        return pattern.matcher(s).find();
+        if (s.length() > Memo.MAX_LENGTH) {
+            return pattern.matcher(s).find();
+        }
+        final int known = memo.get(s);
+        if (known >= 0) {
+            return known == 1;
+        }
+        final boolean found = pattern.matcher(s).find();
+        memo.put(s, found);
+        return found;
     }
 
     /** Whether {@code s} contains {@code lower} (already lower case), ignoring ASCII case. */
