@@ -93,6 +93,7 @@ public final class RuleEngine {
         }
         s.buckets.computeIfAbsent(p.bucketStart(), k -> new Aggregate()).merge(p.aggregate());
         s.lastSeen = Math.max(s.lastSeen, p.aggregate().maxTime);
+        s.settled = false;
         store.put(s.id, s);
     }
 
@@ -128,6 +129,15 @@ public final class RuleEngine {
             final RuleSpec r = rules.get(s.rule);
             if (r == null) {
                 store.delete(s.id);
+                continue;
+            }
+            if (s.settled && observer == null && r.kind() != RuleSpec.Kind.ABSENCE && last != Long.MIN_VALUE
+                && Math.floorDiv(now, r.hopMillis()) == Math.floorDiv(last, r.hopMillis())) {
+                // same window, same input, no timer: the evaluation would change nothing (the value, the state, the
+                // evidence); most groups at most ticks are like this. A report's observer wants every point.
+                if (!Double.isNaN(s.value)) {
+                    worst.merge(r.id(), s.value, Math::max);
+                }
                 continue;
             }
             boolean keep = true;
@@ -241,6 +251,7 @@ public final class RuleEngine {
                 s.clearSince = null;
             }
         }
+        s.settled = s.pendingSince == null && s.clearSince == null;
         return s.firing || s.pendingSince != null || !s.buckets.isEmpty();
     }
 

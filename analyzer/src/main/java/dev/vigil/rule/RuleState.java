@@ -38,4 +38,10 @@ public final class RuleState {
     public long windowCount;
     /** Evidence lines of the episode. */
     public List<Alert.Evidence> evidence = new ArrayList<>();
+    /**
+     * Whether the latest evaluation left nothing that the passing of time alone could change before the window
+     * moves: no new input since, no {@code for} or resolve timer running. Not stored: a restored state is evaluated.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    transient boolean settled;
 }

@@ -2,6 +2,7 @@ package dev.vigil.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertJson;
@@ -79,6 +80,33 @@ class RunnerEquivalenceTest {
         assertEquals(String.join("\n", sequential), String.join("\n", parallel));
         assertEquals(a.stats().readBySource(), b.stats().readBySource());
         assertEquals(a.stats().deadLetteredByReason(), b.stats().deadLetteredByReason());
+    }
+
+    /**
+     * Without an observer (a report), the rule engine skips evaluations that cannot change anything; with one it
+     * evaluates every group at every tick. The alerts must not tell the two apart.
+     */
+    @org.junit.jupiter.api.Test
+    void shouldGiveTheSameAlertsWhetherOrNotAReportWatchesEveryEvaluation() throws Exception {
+        final List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Stream.concat(Files.list(Paths.get(System.getProperty("patterns.dir", "../patterns"))
+            .resolve("../samples/demo")), Files.walk(DATA))) {
+            s.filter(p -> p.toString().endsWith(".log")).sorted().forEach(files::add);
+        }
+        final PatternPack pack = pack();
+        final AlertSettings settings = AlertSettings.defaults("x");
+        final List<String> plain = new ArrayList<>();
+        final List<String> watched = new ArrayList<>();
+        final int[] evaluations = {0};
+        new ReplayRunner(pack, TestParsers.fixed(), settings, ReplayOptions.defaults().withThreads(1))
+            .run(files, x -> plain.add(AlertJson.write(x)), d -> { });
+        final ReplayRunner observed = new ReplayRunner(pack, TestParsers.fixed(), settings,
+            ReplayOptions.defaults().withThreads(1));
+        observed.observeRules((rule, id, labels, time, value) -> evaluations[0]++);
+        observed.run(files, x -> watched.add(AlertJson.write(x)), d -> { });
+        assertTrue(plain.stream().anyMatch(a -> a.contains("\"kind\":\"rule\"")), "rules fired");
+        assertTrue(evaluations[0] > 0);
+        assertEquals(String.join("\n", watched), String.join("\n", plain));
     }
 
     private static String brief(final List<String> alerts) {
