@@ -39,6 +39,13 @@ public final class RuleEngine {
     private final Map<String, Integer> groups = new HashMap<>();
     /** Sees every evaluation (reports chart rule values); null = none. */
     private Observer observer;
+    /**
+     * Ids of the groups an evaluation could change before their window moves: new input since the last one, a
+     * timer running, or an absence rule (whose value is the time itself). In key order, like the store's visits.
+     */
+    private final java.util.NavigableSet<String> unsettled = new java.util.TreeSet<>();
+    /** The distinct hops of the rules, to tell whether a tick moved any window. */
+    private final long[] hops;
 
     /** Called with every evaluated value of a group; must be cheap (it runs on every tick for every group). */
     @FunctionalInterface
@@ -70,7 +77,11 @@ public final class RuleEngine {
                 stats.ruleThreshold(r.id(), r.threshold());
             }
         }
-        store.forEach(s -> groups.merge(s.rule, 1, Integer::sum));
+        hops = pack.rules().stream().mapToLong(RuleSpec::hopMillis).filter(h -> h > 0).distinct().toArray();
+        store.forEach(s -> {
+            groups.merge(s.rule, 1, Integer::sum);
+            unsettled.add(s.id);
+        });
     }
 
     /** Merges a partial aggregate into its group's buckets (no evaluation). */
@@ -94,6 +105,7 @@ public final class RuleEngine {
         s.buckets.computeIfAbsent(p.bucketStart(), k -> new Aggregate()).merge(p.aggregate());
         s.lastSeen = Math.max(s.lastSeen, p.aggregate().maxTime);
         s.settled = false;
+        unsettled.add(s.id);
         store.put(s.id, s);
     }
 
@@ -106,6 +118,7 @@ public final class RuleEngine {
         });
         if (oldest[0] != null) {
             store.delete(oldest[0].id);
+            unsettled.remove(oldest[0].id);
             groups.merge(r.id(), -1, Integer::sum);
             stats.evicted(r.id());
         }
@@ -118,23 +131,35 @@ public final class RuleEngine {
      * lost between two ticks.
      */
     public void advance(final long now) {
-        final List<RuleState> all = new ArrayList<>();
-        store.forEach(all::add);
         final long last = lastEvaluation;
         lastEvaluation = Math.max(lastEvaluation, now);
+        // between hop boundaries only the unsettled groups can change; at a boundary every window moves
+        final boolean everyGroup = observer != null || last == Long.MIN_VALUE || windowsMoved(last, now);
+        final List<RuleState> todo = new ArrayList<>();
+        if (everyGroup) {
+            store.forEach(todo::add);
+        } else {
+            for (final String id : unsettled) {
+                final RuleState s = store.get(id);
+                if (s != null) {
+                    todo.add(s);
+                }
+            }
+        }
         // the metrics get one value per rule, the worst group's: group values (client addresses, hosts) are not
-        // bounded enough to be metric labels
+        // bounded enough to be metric labels. Between boundaries the evaluated groups can only raise it.
         final Map<String, Double> worst = new HashMap<>();
-        for (final RuleState s : all) {
+        for (final RuleState s : todo) {
             final RuleSpec r = rules.get(s.rule);
             if (r == null) {
                 store.delete(s.id);
+                unsettled.remove(s.id);
                 continue;
             }
             if (s.settled && observer == null && r.kind() != RuleSpec.Kind.ABSENCE && last != Long.MIN_VALUE
                 && Math.floorDiv(now, r.hopMillis()) == Math.floorDiv(last, r.hopMillis())) {
                 // same window, same input, no timer: the evaluation would change nothing (the value, the state, the
-                // evidence); most groups at most ticks are like this. A report's observer wants every point.
+                // evidence). A report's observer wants every point.
                 if (!Double.isNaN(s.value)) {
                     worst.merge(r.id(), s.value, Math::max);
                 }
@@ -156,12 +181,35 @@ public final class RuleEngine {
             }
             if (kept) {
                 store.put(s.id, s);
+                if (s.settled && r.kind() != RuleSpec.Kind.ABSENCE) {
+                    unsettled.remove(s.id);
+                } else {
+                    unsettled.add(s.id);
+                }
             } else {
                 store.delete(s.id);
+                unsettled.remove(s.id);
                 groups.merge(r.id(), -1, Integer::sum);
             }
         }
-        publish(worst);
+        if (everyGroup) {
+            publish(worst);
+        } else {
+            worst.forEach((rule, v) -> {
+                final Stats.RuleValue g = stats.ruleValue(rule);
+                g.set(Math.max(g.get(), v));
+            });
+        }
+    }
+
+    /** Whether some rule's hop boundary lies in (last, now]: then its windows moved. */
+    private boolean windowsMoved(final long last, final long now) {
+        for (final long hop : hops) {
+            if (Math.floorDiv(now, hop) != Math.floorDiv(last, hop)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void publish(final Map<String, Double> worst) {
@@ -182,6 +230,7 @@ public final class RuleEngine {
             store.delete(s.id);
         }
         groups.clear();
+        unsettled.clear();
     }
 
     /** Evaluates one group; returns whether its state is still worth keeping. */

@@ -1,7 +1,7 @@
 package dev.vigil.topology;
 
 import dev.vigil.rule.KeyedStore;
-import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.KeyValue;
@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class StreamsKeyedStore<V> implements KeyedStore<V> {
     private final KeyValueStore<String, V> kv;
-    private final Map<String, V> values = new HashMap<>();
+    private final Map<String, V> values = new TreeMap<>(); // visited in key order, as the store and replay do
 
     StreamsKeyedStore(final KeyValueStore<String, V> kv) {
         this.kv = kv;
