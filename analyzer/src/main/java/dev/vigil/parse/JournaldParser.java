@@ -7,7 +7,6 @@ import dev.vigil.ingest.EnvelopeDecoder;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -89,7 +88,7 @@ public final class JournaldParser implements Parser {
             }
         }
         final String text = env.text();
-        final Map<String, Object> f = new HashMap<>(8);
+        final Map<String, Object> f = new FieldMap(8);
         if (env.kind() == Envelope.Kind.JOURNALD || env.unit() != null || env.identifier() != null) {
             putIfNotNull(f, "identifier", env.identifier());
             putIfNotNull(f, "unit", env.unit());

@@ -37,7 +37,8 @@ public record LogEvent(long time, Source source, String host, String service, Le
     public static final long NO_TIME = Long.MIN_VALUE;
 
     public LogEvent {
-        fields = fields == null ? Map.of() : Collections.unmodifiableMap(fields);
+        fields = fields == null ? Map.of() : fields instanceof FieldMap ? ((FieldMap) fields).freeze()
+            : Collections.unmodifiableMap(fields);
     }
 
     /** A field as text, or null. */

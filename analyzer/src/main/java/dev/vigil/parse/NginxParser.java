@@ -4,7 +4,6 @@ import dev.vigil.ingest.Envelope;
 
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -165,7 +164,7 @@ public final class NginxParser implements Parser {
 
     private LogEvent parseAccess(final Envelope env, final String text, final String s, final int ts,
                                  final String host, final String service) throws ParseException {
-        final Map<String, Object> f = new HashMap<>(32);
+        final Map<String, Object> f = new FieldMap(16);
         f.put("kind", "access");
         // tokens before the time
         final int t1 = s.indexOf(' ');
@@ -461,7 +460,7 @@ public final class NginxParser implements Parser {
         if (close < 0) {
             throw new ParseException("nginx_bad_error_line", "unknown level: " + Scan.abbreviate(text));
         }
-        final Map<String, Object> f = new HashMap<>(32);
+        final Map<String, Object> f = new FieldMap(16);
         f.put("kind", "error");
         final String word = s.substring(p + 1, close);
         f.put("level", word);

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -193,7 +192,7 @@ public final class PostgresParser implements Parser {
         if (h.sevStart < 0) {
             throw new ParseException("postgres_unrecognized_line", "no severity: " + Scan.abbreviate(text));
         }
-        final Map<String, Object> f = new HashMap<>(24);
+        final Map<String, Object> f = new FieldMap(16);
         long time = headFields(h, f);
         final String sev = h.severity;
         f.put("severity", sev);
@@ -989,7 +988,7 @@ public final class PostgresParser implements Parser {
             throw new ParseException("postgres_no_severity", "record without severity: "
                 + Scan.abbreviate(text));
         }
-        final Map<String, Object> f = new HashMap<>(24);
+        final Map<String, Object> f = new FieldMap(16);
         long time = r.time == null ? LogEvent.NO_TIME : pgTime(r.time, 0, r.time.length(), f);
         if (time == LogEvent.NO_TIME) {
             time = fallbackTime != LogEvent.NO_TIME ? fallbackTime : env.time();

@@ -4,7 +4,6 @@ import dev.vigil.ingest.Envelope;
 
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -113,7 +112,7 @@ public final class SynapseParser implements Parser {
         }
         final long time = Timestamps.localToEpoch(Timestamps.dateTime19(body, 0, '-')
             + Timestamps.digits(body, 20, 3), zone);
-        final Map<String, Object> f = new HashMap<>(24);
+        final Map<String, Object> f = new FieldMap(16);
         // logger
         int p = 26;
         final int loggerEnd = body.indexOf(" - ", p);

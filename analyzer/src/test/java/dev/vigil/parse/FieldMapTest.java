@@ -1,0 +1,47 @@
+package dev.vigil.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FieldMapTest {
+
+    @Test
+    void shouldBehaveAsAMapWhateverTheNamesIdentity() {
+        final FieldMap f = new FieldMap(2);
+        final Map<String, Object> want = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            final String name = "field" + i;
+            assertNull(f.put(name, i));
+            want.put(name, i);
+        }
+        assertEquals(5, f.put("field5", "five"), "a second put replaces and returns the old value");
+        want.put("field5", "five");
+        assertEquals(want, f);
+        assertEquals(f, want);
+        assertEquals(want.hashCode(), f.hashCode());
+        assertEquals("five", f.get(new String("field5")), "found by equals when not by identity");
+        assertEquals(0, f.remove("field0"));
+        want.remove("field0");
+        assertEquals(want, f);
+        assertEquals("field1", f.keySet().iterator().next(), "insertion order");
+    }
+
+    @Test
+    void shouldBeReadOnlyOnceAnEventHoldsIt() {
+        final FieldMap f = new FieldMap();
+        f.put("status", 502L);
+        final LogEvent e = new LogEvent(0, Source.NGINX, null, null, Level.ERROR, "m", "m", f);
+        assertEquals(502L, e.fields().get("status"));
+        assertThrows(UnsupportedOperationException.class, () -> e.fields().put("status", 200L));
+        assertThrows(UnsupportedOperationException.class, () -> e.fields().remove("status"));
+        assertTrue(e.withTime(5).fields().containsKey("status"));
+        assertEquals(List.of("status"), List.copyOf(e.fields().keySet()));
+    }
+}
