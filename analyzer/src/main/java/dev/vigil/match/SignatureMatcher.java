@@ -140,18 +140,21 @@ public final class SignatureMatcher {
         private final AhoCorasick automaton;
         /** literal index → signature index. */
         private final int[] literalOwner;
-        private final boolean[] unfiltered;
+        /** Signatures the prefilter cannot rule out (no regex or no literal), ascending. */
+        private final int[] unfiltered;
         private final boolean[] literalHit;
         private final boolean[] candidate;
+        /** Scratch: signatures whose literal the line contains, in the order found. */
+        private final int[] found;
 
         PerSource(final List<Signature> list) {
             sigs = list.toArray(new Signature[0]);
             final List<String> literals = new ArrayList<>();
             final List<Integer> owners = new ArrayList<>();
-            unfiltered = new boolean[sigs.length];
+            final List<Integer> open = new ArrayList<>();
             for (int i = 0; i < sigs.length; i++) {
                 if (sigs[i].regex() == null || sigs[i].literals().isEmpty()) {
-                    unfiltered[i] = true;
+                    open.add(i);
                 }
                 for (final String lit : sigs[i].literals()) {
                     literals.add(lit);
@@ -162,25 +165,37 @@ public final class SignatureMatcher {
             literalOwner = owners.stream().mapToInt(Integer::intValue).toArray();
             literalHit = new boolean[literals.size()];
             candidate = new boolean[sigs.length];
+            found = new int[sigs.length];
+            unfiltered = open.stream().mapToInt(Integer::intValue).toArray();
         }
 
         void match(final LogEvent e, final Consumer<Match> out) {
             final String text = e.message();
-            boolean any = false;
+            int nf = 0;
             if (automaton != null && text != null && automaton.scan(text, literalHit) > 0) {
                 for (int p = 0; p < literalHit.length; p++) {
                     if (literalHit[p]) {
                         literalHit[p] = false;
-                        candidate[literalOwner[p]] = true;
-                        any = true;
+                        final int owner = literalOwner[p];
+                        if (!candidate[owner]) {
+                            candidate[owner] = true;
+                            found[nf++] = owner;
+                        }
                     }
                 }
+                java.util.Arrays.sort(found, 0, nf);
             }
-            for (int i = 0; i < sigs.length; i++) {
-                if (!(candidate[i] || unfiltered[i])) {
-                    continue;
+            // the candidates and the unfiltered signatures, merged in signature order
+            int a = 0;
+            int b = 0;
+            while (a < nf || b < unfiltered.length) {
+                final int i;
+                if (b >= unfiltered.length || a < nf && found[a] < unfiltered[b]) {
+                    i = found[a++];
+                    candidate[i] = false;
+                } else {
+                    i = unfiltered[b++];
                 }
-                candidate[i] = false;
                 final Signature s = sigs[i];
                 if (!conditionsHold(s, e)) {
                     continue;
@@ -196,9 +211,6 @@ public final class SignatureMatcher {
                     }
                 }
                 out.accept(new Match(s, labels(s, e, m), e, captures(s, m)));
-            }
-            if (any) {
-                java.util.Arrays.fill(candidate, false);
             }
         }
 

@@ -33,6 +33,13 @@ public final class RuleSampler {
     private final String[][] lastValues;
     private final int[] lastEpoch;
     private int epoch;
+    /** Per source (ordinal): the rules that need no signature match and accept that source, ascending. */
+    private final int[][] bySource;
+    /** Per signature id: the rules that a match of it may feed, ascending. */
+    private final java.util.Map<String, int[]> bySignature = new java.util.HashMap<>();
+    /** Scratch: the rules an event with matches may feed. */
+    private final boolean[] marked;
+    private final int[] todo;
 
     @SuppressWarnings("unchecked")
     public RuleSampler(final PatternPack pack, final Stats stats) {
@@ -48,6 +55,53 @@ public final class RuleSampler {
         this.lastBucket = new long[rules.length];
         this.lastValues = new String[rules.length][];
         this.lastEpoch = new int[rules.length];
+        this.marked = new boolean[rules.length];
+        this.todo = new int[rules.length];
+        final dev.vigil.parse.Source[] sources = dev.vigil.parse.Source.values();
+        this.bySource = new int[sources.length][];
+        for (final dev.vigil.parse.Source src : sources) {
+            bySource[src.ordinal()] = java.util.stream.IntStream.range(0, rules.length)
+                .filter(i -> signatures[i].isEmpty() && accepts(rules[i].match(), src)).toArray();
+        }
+        final java.util.Map<String, List<Integer>> sigRules = new java.util.HashMap<>();
+        for (int i = 0; i < rules.length; i++) {
+            for (final String sig : signatures[i]) {
+                sigRules.computeIfAbsent(sig, k -> new java.util.ArrayList<>()).add(i);
+            }
+        }
+        sigRules.forEach((sig, list) -> bySignature.put(sig, list.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    private static boolean accepts(final RuleSpec.Selector s, final dev.vigil.parse.Source src) {
+        return s.sources().isEmpty() || s.sources().contains(src);
+    }
+
+    /** The rules {@code e} may feed, ascending, in {@link #todo} (returns how many); others cannot select it. */
+    private int candidates(final LogEvent e, final List<Match> matches) {
+        final int[] base = bySource[e.source().ordinal()];
+        if (matches.isEmpty()) {
+            System.arraycopy(base, 0, todo, 0, base.length);
+            return base.length;
+        }
+        for (final int i : base) {
+            marked[i] = true;
+        }
+        for (int m = 0; m < matches.size(); m++) {
+            final int[] fed = bySignature.get(matches.get(m).signature().id());
+            if (fed != null) {
+                for (final int i : fed) {
+                    marked[i] = true;
+                }
+            }
+        }
+        int n = 0;
+        for (int i = 0; i < marked.length; i++) {
+            if (marked[i]) {
+                marked[i] = false;
+                todo[n++] = i;
+            }
+        }
+        return n;
     }
 
     /** The partial store was drained: cached partials are gone. */
@@ -69,7 +123,9 @@ public final class RuleSampler {
     public boolean sample(final LogEvent e, final List<Match> matches, final long streamTime,
                           final PartialStore store) {
         boolean late = false;
-        for (int i = 0; i < rules.length; i++) {
+        final int n = candidates(e, matches);
+        for (int t = 0; t < n; t++) {
+            final int i = todo[t];
             final RuleSpec r = rules[i];
             if (!selects(r.match(), signatures[i], e, matches)) {
                 continue;
