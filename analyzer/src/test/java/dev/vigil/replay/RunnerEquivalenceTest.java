@@ -61,13 +61,19 @@ class RunnerEquivalenceTest {
         return files.stream().map(f -> DynamicTest.dynamicTest(DATA.relativize(f).toString(), () -> compare(f)));
     }
 
-    @org.junit.jupiter.api.Test
-    void shouldGiveTheSameAlertsWithParallelReaders() throws Exception {
+    /** The demo incident and every replay fixture: a few thousand lines of all sources, with rules firing. */
+    private static List<Path> demoAndFixtures() throws IOException {
         final List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Stream.concat(Files.list(Paths.get(System.getProperty("patterns.dir", "../patterns"))
             .resolve("../samples/demo")), Files.walk(DATA))) {
             s.filter(p -> p.toString().endsWith(".log")).sorted().forEach(files::add);
         }
+        return files;
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldGiveTheSameAlertsWithParallelReaders() throws Exception {
+        final List<Path> files = demoAndFixtures();
         final PatternPack pack = pack();
         final AlertSettings settings = AlertSettings.defaults("x");
         final List<String> sequential = new ArrayList<>();
@@ -88,11 +94,7 @@ class RunnerEquivalenceTest {
      */
     @org.junit.jupiter.api.Test
     void shouldGiveTheSameAlertsWhetherOrNotAReportWatchesEveryEvaluation() throws Exception {
-        final List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Stream.concat(Files.list(Paths.get(System.getProperty("patterns.dir", "../patterns"))
-            .resolve("../samples/demo")), Files.walk(DATA))) {
-            s.filter(p -> p.toString().endsWith(".log")).sorted().forEach(files::add);
-        }
+        final List<Path> files = demoAndFixtures();
         final PatternPack pack = pack();
         final AlertSettings settings = AlertSettings.defaults("x");
         final List<String> plain = new ArrayList<>();
