@@ -9,7 +9,8 @@ import java.util.TreeMap;
 /**
  * A mergeable summary of the events one rule saw for one group in one hop: how many matched, how many of those
  * were the ratio's numerator, a log-scale histogram of the quantile field (5 % relative error, memory bounded by
- * the value range, not the event count; quantiles are reported at a bin's geometric middle), the latest event time, and one example line for the evidence.
+ * the value range, not the event count; quantiles are reported at a bin's geometric middle), the latest event
+ * time, and one example line for the evidence.
  */
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
     getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)

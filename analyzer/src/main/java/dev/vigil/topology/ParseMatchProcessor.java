@@ -62,7 +62,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     private final Map<String, Long> pendingSince = new HashMap<>();
     /** The entries of the pending store, as objects (the store is only written to, for its changelog). */
     private final Map<String, Pending> pending = new HashMap<>();
-    /** The source (record key) of each pending entry (not persisted: after a restart, the entry's host). */
+    /** The source (record key) of each pending entry (not persisted: after a restart, that of the record ending it). */
     private final Map<String, String> pendingSource = new HashMap<>();
     /** This task's event time: the slowest of the sources in its partition. */
     private StreamWatermarks watermarks;
