@@ -54,7 +54,7 @@ public final class FrontEnd {
         matches.clear();
         matcher.match(e, matches::add);
         moveTo(time, sink, partials);
-        emit(e, matches, sink, partials);
+        emit(e, matches, null, sink, partials);
     }
 
     /**
@@ -63,8 +63,19 @@ public final class FrontEnd {
      */
     public void onMatched(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched,
                           final SignalSink sink, final dev.vigil.rule.PartialStore partials) {
+        onMatched(e, matched, null, sink, partials);
+    }
+
+    /**
+     * Like {@link #onMatched(LogEvent, java.util.List, SignalSink, dev.vigil.rule.PartialStore)} with the rules'
+     * {@linkplain dev.vigil.rule.RuleSampler#select selection} worked out already too (by the same parallel reader),
+     * or null to work it out here.
+     */
+    public void onMatched(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched,
+                          final dev.vigil.rule.RuleSampler.Selection selected, final SignalSink sink,
+                          final dev.vigil.rule.PartialStore partials) {
         moveTo(Math.max(streamTime, e.time()), sink, partials);
-        emit(e, matched, sink, partials);
+        emit(e, matched, selected, sink, partials);
     }
 
     /**
@@ -85,14 +96,16 @@ public final class FrontEnd {
         }
     }
 
-    private void emit(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched, final SignalSink sink,
+    private void emit(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched,
+                      final dev.vigil.rule.RuleSampler.Selection selected, final SignalSink sink,
                       final dev.vigil.rule.PartialStore partials) {
         for (int i = 0; i < matched.size(); i++) {
             final dev.vigil.match.Match m = matched.get(i);
             stats.matched(m.signature().id());
             sink.hit(Hit.of(m));
         }
-        if (sampler.active() && sampler.sample(e, matched, streamTime, partials)) {
+        if (sampler.active() && (selected == null ? sampler.sample(e, matched, streamTime, partials)
+            : sampler.add(e, selected, streamTime, partials))) {
             sink.late(e);
         }
     }

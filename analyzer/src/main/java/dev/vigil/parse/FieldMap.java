@@ -74,6 +74,14 @@ public final class FieldMap extends AbstractMap<String, Object> {
 
     @Override
     public Object get(final Object key) {
+        // readers ask with the parsers' own constants: one pass over the names array (a cache line or two, often
+        // in another core's cache when a reader thread parsed the entry) before the table
+        final String[] k = keys;
+        for (int i = 0, n = size; i < n; i++) {
+            if (k[i] == key) {
+                return values[i];
+            }
+        }
         final int i = indexOf(key);
         return i < 0 ? null : values[i];
     }

@@ -9,6 +9,7 @@ import dev.vigil.pack.PatternPack;
 import dev.vigil.parse.LogEvent;
 import dev.vigil.parse.Parsers;
 import dev.vigil.parse.Source;
+import dev.vigil.rule.RuleSampler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -19,23 +20,26 @@ import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
 
 /**
- * Reads several files at once: one thread per file decodes, folds, parses and matches, and hands batches of
- * (event, matches) to the merging thread through a small bounded queue, so memory stays flat whatever the input
- * size. Matching is per event and deterministic, so the merged result is the same as a sequential replay's.
+ * Reads several files at once: one thread per file decodes, folds, parses, matches and selects the rules each
+ * event feeds, and hands batches of (event, matches, rules) to the merging thread through a small bounded queue, so
+ * memory stays flat whatever the input size. All of that is per event and deterministic, so the merged result is
+ * the same as a sequential replay's.
  */
 final class ParallelReader implements AutoCloseable {
 
     private static final int BATCH = 256;
     private static final int QUEUED_BATCHES = 16;
 
-    /** One event and its signature matches. */
+    /** One event, its signature matches and the rules it feeds. */
     static final class Item {
         final LogEvent event;
         final List<Match> matches;
+        final RuleSampler.Selection selection;
 
-        Item(final LogEvent event, final List<Match> matches) {
+        Item(final LogEvent event, final List<Match> matches, final RuleSampler.Selection selection) {
             this.event = event;
             this.matches = matches;
+            this.selection = selection;
         }
     }
 
@@ -55,16 +59,19 @@ final class ParallelReader implements AutoCloseable {
             this.index = index;
             this.cursor = new FileCursor(file, index, new Ingest(parsers, stats), forced, deadLetters);
             final SignatureMatcher matcher = new SignatureMatcher(pack);
-            this.thread = new Thread(() -> work(matcher), "vigil-replay-" + index);
+            final RuleSampler sampler = new RuleSampler(pack, stats);
+            this.thread = new Thread(() -> work(matcher, sampler), "vigil-replay-" + index);
             this.thread.setDaemon(true);
         }
 
-        private void work(final SignatureMatcher matcher) {
+        private void work(final SignatureMatcher matcher, final RuleSampler sampler) {
             try {
                 List<Item> items = new ArrayList<>(BATCH);
                 LogEvent e;
                 while ((e = cursor.next()) != null) {
-                    items.add(new Item(e, matcher.matchAll(e)));
+                    final List<Match> matches = matcher.matchAll(e);
+                    items.add(new Item(e, matches, sampler.active() ? sampler.select(e, matches)
+                        : RuleSampler.Selection.NONE));
                     if (items.size() == BATCH) {
                         queue.put(items.toArray(new Item[0]));
                         items = new ArrayList<>(BATCH);

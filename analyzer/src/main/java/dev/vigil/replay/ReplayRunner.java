@@ -165,7 +165,7 @@ public final class ReplayRunner {
                     if (since != null && e.time() < since || until != null && e.time() >= until) {
                         outOfRange++;
                     } else {
-                        front.onMatched(e, h.item.matches, sink, partials);
+                        front.onMatched(e, h.item.matches, h.item.selection, sink, partials);
                     }
                     final ParallelReader.Item n = h.lane.next();
                     if (n != null) {

@@ -57,6 +57,7 @@ public final class RuleSampler {
         this.lastEpoch = new int[rules.length];
         this.marked = new boolean[rules.length];
         this.todo = new int[rules.length];
+        this.scratch = new Selection(rules.length);
         final dev.vigil.parse.Source[] sources = dev.vigil.parse.Source.values();
         this.bySource = new int[sources.length][];
         for (final dev.vigil.parse.Source src : sources) {
@@ -115,14 +116,60 @@ public final class RuleSampler {
     }
 
     /**
-     * Samples one event.
-     *
-     * @param streamTime this input's stream time (for lateness)
-     * @return true when the event was too late for some rule
+     * The rules one event feeds and what each takes from it (numerator or not, the quantile field's value, the
+     * group values): a function of the event and its matches alone, so a parallel reader works it out on its own
+     * thread and the merging thread only {@linkplain #add adds} it. Read-only once made.
      */
-    public boolean sample(final LogEvent e, final List<Match> matches, final long streamTime,
-                          final PartialStore store) {
-        boolean late = false;
+    public static final class Selection {
+        /** Selects nothing. */
+        public static final Selection NONE = new Selection(0);
+
+        private int size;
+        private final int[] rule;
+        private final boolean[] numerator;
+        /** The quantile field's value, or NaN when the event has none (then it only counts as late or not). */
+        private final double[] value;
+        private final String[][] groups;
+
+        Selection(final int capacity) {
+            rule = new int[capacity];
+            numerator = new boolean[capacity];
+            value = new double[capacity];
+            groups = new String[capacity][];
+        }
+
+        /** How many rules the event feeds. */
+        public int size() {
+            return size;
+        }
+
+        /** A copy that keeps only what was selected. */
+        Selection copy() {
+            if (size == 0) {
+                return NONE;
+            }
+            final Selection c = new Selection(size);
+            c.size = size;
+            System.arraycopy(rule, 0, c.rule, 0, size);
+            System.arraycopy(numerator, 0, c.numerator, 0, size);
+            System.arraycopy(value, 0, c.value, 0, size);
+            System.arraycopy(groups, 0, c.groups, 0, size);
+            return c;
+        }
+    }
+
+    private final Selection scratch;
+
+    /**
+     * The rules {@code e} feeds (for another thread to {@link #add}); this sampler's scratch space makes it a call
+     * for one thread at a time.
+     */
+    public Selection select(final LogEvent e, final List<Match> matches) {
+        return selectInto(scratch, e, matches).copy();
+    }
+
+    private Selection selectInto(final Selection out, final LogEvent e, final List<Match> matches) {
+        out.size = 0;
         final int n = candidates(e, matches);
         for (int t = 0; t < n; t++) {
             final int i = todo[t];
@@ -130,23 +177,55 @@ public final class RuleSampler {
             if (!selects(r.match(), signatures[i], e, matches)) {
                 continue;
             }
+            double value = Double.NaN;
+            if (r.kind() == RuleSpec.Kind.QUANTILE) {
+                final Object v = e.fields().get(r.field());
+                if (v instanceof Number) {
+                    value = ((Number) v).doubleValue();
+                }
+            }
+            final int k = out.size++;
+            out.rule[k] = i;
+            out.numerator[k] = r.kind() != RuleSpec.Kind.RATIO || selects(r.numerator(), numerators[i], e, matches);
+            out.value[k] = value;
+            out.groups[k] = r.kind() == RuleSpec.Kind.QUANTILE && Double.isNaN(value) ? null
+                : groupValues(r, e, matches);
+        }
+        return out;
+    }
+
+    /**
+     * Samples one event.
+     *
+     * @param streamTime this input's stream time (for lateness)
+     * @return true when the event was too late for some rule
+     */
+    public boolean sample(final LogEvent e, final List<Match> matches, final long streamTime,
+                          final PartialStore store) {
+        return add(e, selectInto(scratch, e, matches), streamTime, store);
+    }
+
+    /**
+     * Adds one event to the partials of the rules it {@linkplain #select selected}.
+     *
+     * @param streamTime this input's stream time (for lateness)
+     * @return true when the event was too late for some rule
+     */
+    public boolean add(final LogEvent e, final Selection selected, final long streamTime, final PartialStore store) {
+        boolean late = false;
+        for (int k = 0; k < selected.size; k++) {
+            final int i = selected.rule[k];
+            final RuleSpec r = rules[i];
             if (e.time() < streamTime - r.graceMillis()) {
                 stats.late(r.id());
                 late = true;
                 continue;
             }
-            final boolean numerator = r.kind() != RuleSpec.Kind.RATIO
-                || selects(r.numerator(), numerators[i], e, matches);
-            Double value = null;
-            if (r.kind() == RuleSpec.Kind.QUANTILE) {
-                final Object v = e.fields().get(r.field());
-                if (v instanceof Number) {
-                    value = ((Number) v).doubleValue();
-                } else {
-                    continue;
-                }
+            final boolean quantile = r.kind() == RuleSpec.Kind.QUANTILE;
+            if (quantile && Double.isNaN(selected.value[k])) {
+                continue; // no value to add
             }
-            final String[] values = groupValues(r, e, matches);
+            final String[] values = selected.groups[k];
             final long bucket = Math.floorDiv(e.time(), r.hopMillis()) * r.hopMillis();
             Partial p;
             if (lastEpoch[i] == epoch && lastPartial[i] != null && lastBucket[i] == bucket
@@ -165,7 +244,7 @@ public final class RuleSampler {
                 lastValues[i] = values;
                 lastEpoch[i] = epoch;
             }
-            p.aggregate().add(e.time(), numerator, value, e, r.kind() == RuleSpec.Kind.QUANTILE);
+            p.aggregate().add(e.time(), selected.numerator[k], quantile ? selected.value[k] : null, e, quantile);
         }
         return late;
     }
