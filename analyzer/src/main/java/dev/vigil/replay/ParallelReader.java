@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -66,19 +67,20 @@ final class ParallelReader implements AutoCloseable {
 
         private void work(final SignatureMatcher matcher, final RuleSampler sampler) {
             try {
-                List<Item> items = new ArrayList<>(BATCH);
-                LogEvent e;
-                while ((e = cursor.next()) != null) {
-                    final List<Match> matches = matcher.matchAll(e);
-                    items.add(new Item(e, matches, sampler.active() ? sampler.select(e, matches)
-                        : RuleSampler.Selection.NONE));
-                    if (items.size() == BATCH) {
-                        queue.put(items.toArray(new Item[0]));
-                        items = new ArrayList<>(BATCH);
+                while (true) {
+                    // a permit while working, none while waiting for room: at most `threads` lanes parse at once,
+                    // and a lane whose queue is full never keeps another from feeding the merge
+                    final Item[] items;
+                    permits.acquire();
+                    try {
+                        items = batch(matcher, sampler);
+                    } finally {
+                        permits.release();
                     }
-                }
-                if (!items.isEmpty()) {
-                    queue.put(items.toArray(new Item[0]));
+                    if (items.length == 0) {
+                        break;
+                    }
+                    queue.put(items);
                 }
             } catch (final InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -91,6 +93,18 @@ final class ParallelReader implements AutoCloseable {
             } catch (final InterruptedException ex) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        /** Up to {@link #BATCH} items, or none at the end of the file. */
+        private Item[] batch(final SignatureMatcher matcher, final RuleSampler sampler) throws IOException {
+            final List<Item> items = new ArrayList<>(BATCH);
+            LogEvent e;
+            while (items.size() < BATCH && (e = cursor.next()) != null) {
+                final List<Match> matches = matcher.matchAll(e);
+                items.add(new Item(e, matches, sampler.active() ? sampler.select(e, matches)
+                    : RuleSampler.Selection.NONE));
+            }
+            return items.toArray(new Item[0]);
         }
 
         /** The next item of this file, or null at its end. */
@@ -123,9 +137,13 @@ final class ParallelReader implements AutoCloseable {
     }
 
     final List<Lane> lanes = new ArrayList<>();
+    /** How many lanes may work at once. */
+    private final Semaphore permits;
 
-    ParallelReader(final List<Path> files, final PatternPack pack, final Parsers parsers, final Source forced,
-                   final Consumer<DeadLetter> deadLetters) throws IOException {
+    /** @param threads how many files are read and parsed at once (each file still has a thread of its own) */
+    ParallelReader(final List<Path> files, final int threads, final PatternPack pack, final Parsers parsers,
+                   final Source forced, final Consumer<DeadLetter> deadLetters) throws IOException {
+        this.permits = new Semaphore(Math.max(1, threads));
         final Consumer<DeadLetter> shared = d -> {
             synchronized (this) {
                 deadLetters.accept(d);

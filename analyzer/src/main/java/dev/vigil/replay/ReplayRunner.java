@@ -138,8 +138,8 @@ public final class ReplayRunner {
         final Long since = options.since();
         final Long until = options.until();
         if (options.threads() > 1 && files.size() > 1) {
-            try (ParallelReader reader = new ParallelReader(files, pack, parsers, options.forcedSource(),
-                deadLetters)) {
+            try (ParallelReader reader = new ParallelReader(files, options.threads(), pack, parsers,
+                options.forcedSource(), deadLetters)) {
                 final PriorityQueue<ParallelHead> queue = new PriorityQueue<>(Comparator
                     .comparingLong((ParallelHead h) -> h.item.event.time()).thenComparingInt(h -> h.lane.index));
                 for (final ParallelReader.Lane l : reader.lanes) {
