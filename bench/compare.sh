@@ -119,7 +119,8 @@ if ! mtail --compile_only --logtostderr --progs "$progs" >"$work/mtail-compile.l
 fi
 
 # --- timed runs --------------------------------------------------------------------------------------------------
-# run_once NAME CMD...: runs CMD with stdout/stderr in $work/NAME.out/.err, appends "wall cpu" to $work/NAME.times
+# run_once NAME CMD...: runs CMD with stdout/stderr in $work/NAME.out/.err (the stderr of each round is kept in
+# NAME.round<r>.err), appends "wall cpu round" to $work/NAME.times
 run_once() {
   local name="$1"; shift
   local tf="$work/$name.time" rc
@@ -131,7 +132,8 @@ run_once() {
     tail -n 5 "$work/$name.err" >&2 || true
     die "$name exited with status $rc: $*"
   fi
-  awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$tf" >>"$work/$name.times"
+  cp "$work/$name.err" "$work/$name.round$r.err"
+  awk -v r="$r" '{ printf "%.3f %.3f %d\n", $1, $2 + $3, r }' "$tf" >>"$work/$name.times"
 }
 
 vigil_t1=(./vigil replay --format json --threads 1 "${files[@]}")
@@ -141,7 +143,7 @@ mtail_cmd=(mtail --one_shot --one_shot_format prometheus --logtostderr --progs "
 goaccess_cmd=(goaccess "$access" --log-format=COMBINED --no-progress -o "$work/goaccess.json")
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-rm -f "$work"/*.times
+rm -f "$work"/*.times "$work"/*.round*.err
 for ((r = 1; r <= rounds; r++)); do
   note "round $r/$rounds: vigil --threads 1, vigil --threads 2, mtail, goaccess …"
   run_once vigil-t1 "${vigil_t1[@]}"
@@ -162,6 +164,7 @@ for n in vigil-t1 vigil-t2; do
   [ -n "$s" ] || die "$n printed no summary line (see $work/$n.err)"
   [ -s "$work/$n.out" ] || die "$n raised no alert on $total_lines lines"
 done
+best() { sort -n "$work/$1.times" | head -n 1; }  # "wall cpu round" of the round with the lowest wall time
 num() { tr -d ',' <<<"$1"; }
 th() { awk -v x="$1" 'BEGIN { s = sprintf("%.0f", x); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); print s }'; }
 v_summary="$(vigil_summary vigil-t1)"
@@ -169,7 +172,8 @@ v_read="$(num "$(sed -E 's/^vigil replay: ([0-9,]+) lines.*/\1/' <<<"$v_summary"
 v_matches="$(sed -E 's/.* ([0-9,]+) matches.*/\1/' <<<"$v_summary")"
 v_alerts="$(wc -l <"$work/vigil-t1.out")"
 [ "$v_read" = "$total_lines" ] || note "vigil read $v_read lines of $total_lines"
-engine_rate() { sed -E 's/.* ([0-9,]+) lines\/s.*/\1/' <<<"$(vigil_summary "$1")"; }
+# the engine's own rate (first to last line, without JVM start), from the round kept in the table
+engine_rate() { sed -E 's/.* ([0-9,]+) lines\/s.*/\1/' <<<"$(vigil_summary "$1.round$(best "$1" | cut -d' ' -f3)")"; }
 sig_count=$(find "$root/patterns/signatures" -name '*.yml' | wc -l)
 rule_count=$(find "$root/patterns/rules" -name '*.yml' | wc -l)
 
@@ -198,10 +202,10 @@ ga_failed=$(grep -oE '"failed_requests": *[0-9]+' "$work/goaccess.json" | head -
 } >&2
 
 # --- table -------------------------------------------------------------------------------------------------------
-best() { sort -n "$work/$1.times" | head -n 1; }  # lowest wall time, with that run's CPU time
+
 row() {  # row TOOL WHAT LINES NAME
-  local b wall cpu
-  b="$(best "$4")"; wall="${b% *}"; cpu="${b#* }"
+  local wall cpu
+  read -r wall cpu _ <<<"$(best "$4")"
   awk -v tool="$1" -v what="$2" -v n="$3" -v w="$wall" -v c="$cpu" '
     function th(x,   s) {  # 1234567 -> 1,234,567
       s = sprintf("%.0f", x)
