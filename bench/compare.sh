@@ -114,7 +114,7 @@ logs_csv="$(IFS=,; echo "${files[*]}")"
 
 # --- mtail programs must compile ---------------------------------------------------------------------------------
 if ! mtail --compile_only --logtostderr --progs "$progs" >"$work/mtail-compile.log" 2>&1; then
-  grep -E '^E|error' "$work/mtail-compile.log" | head -n 5 >&2 || true
+  grep -vE '^I[0-9]{4} ' "$work/mtail-compile.log" | head -n 5 >&2 || true
   die "mtail could not compile the programs in $progs"
 fi
 
@@ -223,6 +223,7 @@ report="$work/table.md"
     "load average before $load_before, after $load_after · best of $rounds round$([ "$rounds" -eq 1 ] || echo s) · Vigil $commit," \
     "$(mtail --version 2>&1 | awk '{ print "mtail " $3; exit }'), $(goaccess --version 2>&1 | sed -nE '1s/^GoAccess - ([0-9.]*[0-9]).*/goaccess \1/p')," \
     "$(java -version 2>&1 | head -n 1 | sed -E 's/^[a-z]+ version "([^"]+)".*/Java \1/')"
+  echo
   echo "Input: $corpus ($(th "$total_lines") lines in ${#files[@]} files; nginx access log $(th "$access_lines") lines)"
   echo
   echo "| tool | what it did | input lines | wall s | CPU s | lines/s (wall) | lines/s per CPU-second |"
