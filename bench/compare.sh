@@ -189,7 +189,9 @@ m_series=$(grep -c '^[a-z_]*{' "$prom" || true)
 ga_total=$(grep -oE '"total_requests": *[0-9]+' "$work/goaccess.json" | head -n 1 | grep -oE '[0-9]+$' || true)
 ga_valid=$(grep -oE '"valid_requests": *[0-9]+' "$work/goaccess.json" | head -n 1 | grep -oE '[0-9]+$' || true)
 ga_failed=$(grep -oE '"failed_requests": *[0-9]+' "$work/goaccess.json" | head -n 1 | grep -oE '[0-9]+$' || true)
-[ -n "$ga_valid" ] && [ "$ga_valid" -gt 0 ] || die "goaccess parsed no request (see $work/goaccess.json)"
+if [ -z "$ga_valid" ] || [ "$ga_valid" -eq 0 ]; then
+  die "goaccess parsed no request (see $work/goaccess.json)"
+fi
 [ "$ga_total" = "$access_lines" ] || note "goaccess read $ga_total of $access_lines access-log lines"
 
 {
