@@ -51,6 +51,9 @@ while [ $# -gt 0 ]; do
     *) usage >&2; die "unknown argument: $1" ;;
   esac
 done
+# relative paths are taken from where the script was started (it works from the repository root)
+abs() { case "$1" in ""|/*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+corpus="$(abs "$corpus")"; out="$(abs "$out")"; workdir="$(abs "$workdir")"
 [[ "$lines" =~ ^[1-9][0-9]*$ ]] || die "--lines must be a positive integer, not '$lines'"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer, not '$rounds'"
 
