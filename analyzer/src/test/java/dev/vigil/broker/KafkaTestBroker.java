@@ -296,6 +296,10 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
             final Properties p = producerProperties();
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+            // one request in flight: tests produce to topics created a moment before, and a first batch refused
+            // with NOT_LEADER_OR_FOLLOWER while the next one (a new producer: any first sequence is accepted) lands
+            // leaves the retried first batch out of sequence until delivery.timeout.ms (seen once in CI, 120 s)
+            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
             producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         }
         return producer;
