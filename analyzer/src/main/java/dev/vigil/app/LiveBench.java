@@ -56,7 +56,7 @@ final class LiveBench {
 
     /** One measured round. */
     record Round(long lines, long shipNanos, long consumedNanos, long drainedNanos, long alerts, Stats stats,
-                 long cpuNanos, long streamThreadCpuNanos) {
+                 long cpuNanos, long streamThreadCpuNanos, long repartitioned) {
         double rate() {
             return lines / (consumedNanos / 1e9);
         }
@@ -90,9 +90,11 @@ final class LiveBench {
                 done.add(r);
                 out.printf(Locale.ROOT, "live round %d: %,10.0f lines/s end to end  (%,d lines: shipped in %.2f s, "
                     + "all consumed after %.2f s, repartition topic drained after %.2f s; CPU %.1f s in all, stream "
-                    + "thread %.2f µs/line; %,d alerts, %,d dead-lettered)%n", i + 1, r.rate(), r.lines(),
+                    + "thread %.2f µs/line; %,d alerts, %,d dead-lettered; %,d offsets of hits, rule partials and "
+                    + "ticks in the repartition topic)%n", i + 1, r.rate(), r.lines(),
                     r.shipNanos() / 1e9, r.consumedNanos() / 1e9, r.drainedNanos() / 1e9, r.cpuNanos() / 1e9,
-                    r.streamThreadCpuNanos() / 1e3 / r.lines(), r.alerts(), r.stats().totalDeadLettered());
+                    r.streamThreadCpuNanos() / 1e3 / r.lines(), r.alerts(), r.stats().totalDeadLettered(),
+                    r.repartitioned());
             }
         } catch (final EmbeddedKafkaException e) {
             throw new UserError(e.getMessage(), 1);
@@ -127,8 +129,11 @@ final class LiveBench {
                 internal.add(new TopicPartition(repartition, p));
             }
             final long drained = awaitConsumed(admin, cfg.applicationId, internal, 1) - t0;
+            final long repartitioned = admin.listOffsets(internal.stream().collect(Collectors.toMap(t -> t,
+                t -> OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS).values().stream()
+                .mapToLong(o -> o.offset()).sum();
             return new Round(lines, shipped, consumed, drained, count(client, cfg.alertsTopic), runner.stats(), cpu,
-                streamCpu);
+                streamCpu, repartitioned);
         }
     }
 
