@@ -26,6 +26,12 @@ public final class Condition {
     }
 
     private final String field;
+    /** Where the value comes from: one of the FROM_ constants. */
+    private final int source;
+    private static final int FROM_FIELDS = 0;
+    private static final int FROM_LEVEL = 1;
+    private static final int FROM_MESSAGE = 2;
+    private static final int FROM_HOST = 3;
     private final Op op;
     private final String value;
     private final Double number;
@@ -38,7 +44,9 @@ public final class Condition {
     private final String text;
 
     private Condition(final String field, final Op op, final String value, final String text) {
-        this.field = field;
+        this.field = field.intern(); // events' field maps find the parsers' constant names by identity first
+        this.source = "level".equals(field) ? FROM_LEVEL : "message".equals(field) ? FROM_MESSAGE
+            : "host".equals(field) ? FROM_HOST : FROM_FIELDS;
         this.op = op;
         this.value = value;
         this.text = text;
@@ -162,10 +170,10 @@ public final class Condition {
             return compare(e.level().compareTo(level));
         }
         final Object v;
-        switch (field) {
-            case "level": v = e.level().id(); break;
-            case "message": v = e.message(); break;
-            case "host": v = e.host(); break;
+        switch (source) {
+            case FROM_LEVEL: v = e.level().id(); break;
+            case FROM_MESSAGE: v = e.message(); break;
+            case FROM_HOST: v = e.host(); break;
             default: v = e.fields().get(field); break;
         }
         if (v == null) {

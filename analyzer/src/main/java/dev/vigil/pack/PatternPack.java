@@ -317,7 +317,8 @@ public final class PatternPack {
             if (regexText == null && !m.entries.containsKey("when")) {
                 problem(m.line, "a signature needs a 'regex', a 'when' list, or both");
             }
-            final List<String> labelFields = texts(scalarList(m, "labels"));
+            final List<String> labelFields = texts(scalarList(m, "labels")).stream().map(String::intern)
+                .collect(Collectors.toUnmodifiableList());
             final List<String> groupNames = new ArrayList<>();
             if (regex != null) {
                 final Map<String, Integer> named = regex.namedGroups();

@@ -81,7 +81,8 @@ final class RuleReader extends NodeReader {
         if (numerator != null && kind != Kind.RATIO) {
             problem(line(m, "numerator"), "'numerator' belongs to ratio rules only");
         }
-        final String field = optionalText(m, "field", null);
+        final String fieldText = optionalText(m, "field", null);
+        final String field = fieldText == null ? null : fieldText.intern();
         double q = 0;
         if (kind == Kind.QUANTILE) {
             if (field == null) {
@@ -92,7 +93,9 @@ final class RuleReader extends NodeReader {
                 problem(line(m, "quantile"), "'quantile' must be between 0 and 1 (e.g. 0.95)");
             }
         }
-        final List<String> groupBy = texts(scalarList(m, "group_by"));
+        // field names interned: events' field maps find the parsers' constant names by identity first
+        final List<String> groupBy = texts(scalarList(m, "group_by")).stream().map(String::intern)
+            .collect(java.util.stream.Collectors.toUnmodifiableList());
         final long window = duration(m, "window", -1);
         if (window <= 0) {
             problem(line(m, "window"), "a rule needs a positive 'window' (e.g. 5m)");
