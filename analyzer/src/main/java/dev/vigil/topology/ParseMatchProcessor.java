@@ -75,6 +75,12 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     private byte[] lastKey;
     private String lastSource;
 
+    /**
+     * Wall-clock silence after which a source (record key) no longer holds its partition's event time back. A
+     * shipper catching up on a backlog sends continuously; a file written now and then is quiet, not behind.
+     */
+    static final long SOURCE_IDLE_MILLIS = 10_000;
+
     ParseMatchProcessor(final PatternPack pack, final Parsers parsers, final EngineConfig cfg, final Stats stats) {
         this.pack = pack;
         this.parsers = parsers;
@@ -91,7 +97,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
         this.front = new FrontEnd(pack, cfg.tickMillis(), stats);
         this.pendingStore = newPendingStore();
         this.origin = origin(ctx.taskId().partition());
-        this.watermarks = new StreamWatermarks(cfg.idleMillis());
+        this.watermarks = new StreamWatermarks(Math.min(cfg.idleMillis(), SOURCE_IDLE_MILLIS), cfg.idleMillis());
         ctx.schedule(Duration.ofMillis(Math.max(100, cfg.idleFlushMillis() / 2)), PunctuationType.WALL_CLOCK_TIME,
             this::flushIdle);
     }

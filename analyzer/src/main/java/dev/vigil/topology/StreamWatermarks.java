@@ -6,19 +6,24 @@ import java.util.Map;
 /**
  * The event time of one input task: the minimum over the sources in its partition (one per record key: a file as
  * {@code vigil ship} keys it, a host as shippers can be told to key; records without a key are one source, like the
- * lines of one file in a replay) that were active within {@code idleMillis} of wall-clock time, each at the latest
- * event time it reached. One partition carries many sources and they need not keep pace: a shipper catching up on
+ * lines of one file in a replay) that sent something within {@code sourceIdleMillis} of wall-clock time, each at the
+ * latest event time it reached. One partition carries many sources and they need not keep pace: a shipper catching up on
  * a host's backlog shares its partition with hosts that are current. Were the task's time the maximum over its
  * events, the lagging source's matches would be judged against the others' time, and each of its episodes would
  * resolve right after every match and page again. The time may go down when a lagging source appears. When every
  * source has gone quiet the task's time is the latest of them: nothing is catching up any more.
+ *
+ * <p>The source idle time is short (seconds) on purpose: a shipper catching up sends without pause, while a file
+ * written once in a while (an error log) is quiet, not behind, and must not stop the clock of its partition for
+ * long after each of its lines.
  */
 final class StreamWatermarks {
 
     /** Sources remembered per task; past this, the least recently active are forgotten. */
     static final int MAX_SOURCES = 256;
 
-    private final long idleMillis;
+    private final long sourceIdleMillis;
+    private final long activeMillis;
     /** Source → {latest event time, wall-clock time of its latest event}, least recently active first. */
     private final LinkedHashMap<String, long[]> sources = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -31,9 +36,13 @@ final class StreamWatermarks {
     private long current = Long.MIN_VALUE;
     private long lastEvent = Long.MIN_VALUE;
 
-    /** @param idleMillis wall-clock time after which a silent source no longer holds the task's time back */
-    StreamWatermarks(final long idleMillis) {
-        this.idleMillis = idleMillis;
+    /**
+     * @param sourceIdleMillis wall-clock time after which a silent source no longer holds the task's time back
+     * @param activeMillis     wall-clock time after its last event during which the task counts as {@link #active}
+     */
+    StreamWatermarks(final long sourceIdleMillis, final long activeMillis) {
+        this.sourceIdleMillis = sourceIdleMillis;
+        this.activeMillis = activeMillis;
     }
 
     /** The task's time, or Long.MIN_VALUE before any event. */
@@ -41,9 +50,9 @@ final class StreamWatermarks {
         return current;
     }
 
-    /** Whether the task had an event within the idle timeout before wall-clock {@code now}. */
+    /** Whether the task had an event within {@code activeMillis} before wall-clock {@code now}. */
     boolean active(final long now) {
-        return lastEvent != Long.MIN_VALUE && now - lastEvent < idleMillis;
+        return lastEvent != Long.MIN_VALUE && now - lastEvent < activeMillis;
     }
 
     /** An event of source {@code id} at event time {@code time}, seen at wall-clock {@code now}. */
@@ -83,7 +92,7 @@ final class StreamWatermarks {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (final long[] s : sources.values()) {
-            if (now - s[1] < idleMillis && s[0] < min) {
+            if (now - s[1] < sourceIdleMillis && s[0] < min) {
                 min = s[0];
             }
             max = Math.max(max, s[0]);

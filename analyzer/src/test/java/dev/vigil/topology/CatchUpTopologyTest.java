@@ -79,6 +79,32 @@ class CatchUpTopologyTest {
         }
     }
 
+    @Test
+    void shouldNotStopThePartitionsClockLongAfterALineOfARarelyWrittenFile() {
+        try (TopologyTestDriver d = new TopologyTestDriver(TopologyFactory.build(PACK, TestParsers.fixed(),
+            EngineConfig.defaults(AlertSettings.defaults("https://rb.example")), new Stats()),
+            TopologyFactoryTest.props(), T0)) {
+            final TestInputTopic<byte[], byte[]> logs = d.createInputTopic(Topics.LOGS, new ByteArraySerializer(),
+                new ByteArraySerializer());
+            final TestOutputTopic<String, byte[]> alerts = d.createOutputTopic(Topics.ALERTS,
+                new StringDeserializer(), new ByteArrayDeserializer());
+            // one line in the error log, current when written, then only the access log: 20 minutes of traffic
+            // over 24 s of wall-clock time
+            send(logs, "web2-error.log", refused(T0));
+            for (int s = 0; s <= 1200; s += 5) {
+                send(logs, "web1-access.log", access(T0.plusSeconds(s)));
+                d.advanceWallClockTime(java.time.Duration.ofMillis(100));
+            }
+
+            final List<Alert> got = alerts.readValuesToList().stream()
+                .map(b -> AlertJson.read(new String(b, StandardCharsets.UTF_8))).collect(Collectors.toList());
+            assertEquals(List.of("firing", "resolved"), got.stream().map(a -> a.status().id())
+                .collect(Collectors.toList()), "the episode resolved while the traffic went on: the quiet error log "
+                + "held the partition's time back for seconds, not for the minute of the idle timeout");
+            assertEquals(T0.plusSeconds(600).toEpochMilli(), got.get(1).endsAt());
+        }
+    }
+
     private static void send(final TestInputTopic<byte[], byte[]> logs, final String key, final String line) {
         logs.pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), line.getBytes(StandardCharsets.UTF_8),
             Instant.ofEpochMilli(1)));

@@ -11,7 +11,7 @@ class StreamWatermarksTest {
     private static final long T0 = 1_714_557_600_000L; // 2024-05-01T10:00:00Z
     private static final long MIN = 60_000;
 
-    private final StreamWatermarks w = new StreamWatermarks(30_000);
+    private final StreamWatermarks w = new StreamWatermarks(30_000, 30_000);
 
     @Test
     void shouldFollowTheSlowestSourceOfThePartition() {
@@ -69,6 +69,18 @@ class StreamWatermarksTest {
         w.onEvent("access.log", T0, 1_000);
         assertTrue(w.active(30_999));
         assertFalse(w.active(31_000));
+    }
+
+    @Test
+    void shouldLetAQuietSourceGoSoonerThanTheTaskCountsAsIdle() {
+        final StreamWatermarks q = new StreamWatermarks(10_000, 60_000);
+        q.onEvent("error.log", T0, 0);
+        q.onEvent("access.log", T0 + MIN, 9_000);
+        q.onWallClock(9_999);
+        assertEquals(T0, q.current(), "the error log spoke 10 s ago: it may still be catching up");
+        q.onWallClock(10_000);
+        assertEquals(T0 + MIN, q.current(), "quiet for 10 s: the access log's time");
+        assertTrue(q.active(59_999), "the task still has input");
     }
 
     @Test
