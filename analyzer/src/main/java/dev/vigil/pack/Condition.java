@@ -61,7 +61,13 @@ public final class Condition {
         this.pattern = op == Op.MATCH || op == Op.NOT_MATCH ? Pattern.compile(value) : null;
         this.literal = pattern == null ? null : Literals.derive(value);
         this.memo = pattern == null ? null : MEMOS.computeIfAbsent(value, k -> new Memo());
+        this.smallNumbers = pattern == null ? null : new byte[SMALL_NUMBERS];
     }
+
+    /** Whole numbers below this have their regex verdicts remembered by value. */
+    private static final int SMALL_NUMBERS = 1024;
+    /** Verdicts on small whole numbers: 0 unknown, 1 found, 2 not found (regex conditions only). */
+    private final byte[] smallNumbers;
 
     /** Memos by regex, so that rules testing the same field with the same regex share their results. */
     private static final java.util.concurrent.ConcurrentHashMap<String, Memo> MEMOS =
@@ -181,9 +187,9 @@ public final class Condition {
         }
         switch (op) {
             case MATCH:
-                return find(v.toString());
+                return find(v);
             case NOT_MATCH:
-                return !find(v.toString());
+                return !find(v);
             default:
                 break;
         }
@@ -201,6 +207,23 @@ public final class Condition {
             return compare(Double.compare(d, number));
         }
         return compare(v.toString().compareTo(value));
+    }
+
+    /** The regex's verdict on a field value; small whole numbers (statuses, ports) are remembered by value. */
+    private boolean find(final Object v) {
+        if (v instanceof Long) {
+            final long n = (Long) v;
+            if (n >= 0 && n < SMALL_NUMBERS) {
+                final byte known = smallNumbers[(int) n];
+                if (known != 0) {
+                    return known == 1;
+                }
+                final boolean found = find(Long.toString(n));
+                smallNumbers[(int) n] = found ? (byte) 1 : (byte) 2; // idempotent: a race writes the same value
+                return found;
+            }
+        }
+        return find(v.toString());
     }
 
     private boolean find(final String s) {

@@ -17,7 +17,7 @@ class ConditionTest {
         final Map<String, Object> f = new HashMap<>();
         f.put("kind", "access");
         f.put("path", path);
-        f.put("status", status);
+        f.put("status", (long) status); // as the parsers store it
         return new LogEvent(0, Source.NGINX, "web1", "nginx", Level.INFO, "GET " + path, "GET " + path, f);
     }
 
@@ -31,6 +31,19 @@ class ConditionTest {
         assertFalse(Condition.parse("path !~ /(?:sync|events)$").test(access("/_matrix/client/v3/sync", 200)));
         assertFalse(Condition.parse("missing =~ x").test(access("/", 200)), "a missing field matches nothing");
         assertTrue(Condition.parse("missing !~ x").test(access("/", 200)));
+    }
+
+    @Test
+    void shouldTestNumbersAgainstRegexesAsText() {
+        final Condition ws = Condition.parse("status =~ ^(?:400|426)$");
+        for (int round = 0; round < 2; round++) {
+            for (long status = 0; status < 2000; status++) {
+                assertEquals(status == 400 || status == 426, ws.test(access("/", (int) status)), "status " + status);
+            }
+        }
+        final Condition notWs = Condition.parse("status !~ ^(?:400|426)$");
+        assertFalse(notWs.test(access("/", 426)));
+        assertTrue(notWs.test(access("/", 200)));
     }
 
     @Test
