@@ -144,6 +144,8 @@ public final class SignatureMatcher {
         private final int[] unfiltered;
         private final boolean[] literalHit;
         private final boolean[] candidate;
+        /** Each signature's field conditions, as an array (walked for every line). */
+        private final Condition[][] conditions;
         /** Scratch: signatures whose literal the line contains, in the order found. */
         private final int[] found;
 
@@ -166,6 +168,10 @@ public final class SignatureMatcher {
             literalHit = new boolean[literals.size()];
             candidate = new boolean[sigs.length];
             found = new int[sigs.length];
+            conditions = new Condition[sigs.length][];
+            for (int i = 0; i < sigs.length; i++) {
+                conditions[i] = sigs[i].conditions().toArray(new Condition[0]);
+            }
             unfiltered = open.stream().mapToInt(Integer::intValue).toArray();
         }
 
@@ -197,7 +203,7 @@ public final class SignatureMatcher {
                     i = unfiltered[b++];
                 }
                 final Signature s = sigs[i];
-                if (!conditionsHold(s, e)) {
+                if (!conditionsHold(conditions[i], e)) {
                     continue;
                 }
                 Matcher m = null;
@@ -214,8 +220,8 @@ public final class SignatureMatcher {
             }
         }
 
-        private static boolean conditionsHold(final Signature s, final LogEvent e) {
-            for (final Condition c : s.conditions()) {
+        private static boolean conditionsHold(final Condition[] cs, final LogEvent e) {
+            for (final Condition c : cs) {
                 if (!c.test(e)) {
                     return false;
                 }

@@ -37,6 +37,10 @@ public final class RuleSampler {
     private final int[][] bySource;
     /** Per signature id: the rules that a match of it may feed, ascending. */
     private final java.util.Map<String, int[]> bySignature = new java.util.HashMap<>();
+    /** Per rule, as arrays (walked for every event): match conditions, numerator conditions, group_by keys. */
+    private final Condition[][] matchWhen;
+    private final Condition[][] numeratorWhen;
+    private final String[][] groupKeys;
     /** Scratch: the rules an event with matches may feed. */
     private final boolean[] marked;
     private final int[] todo;
@@ -56,6 +60,15 @@ public final class RuleSampler {
         this.lastValues = new String[rules.length][];
         this.lastEpoch = new int[rules.length];
         this.marked = new boolean[rules.length];
+        this.matchWhen = new Condition[rules.length][];
+        this.numeratorWhen = new Condition[rules.length][];
+        this.groupKeys = new String[rules.length][];
+        for (int i = 0; i < rules.length; i++) {
+            matchWhen[i] = rules[i].match().when().toArray(new Condition[0]);
+            numeratorWhen[i] = rules[i].numerator() == null ? new Condition[0]
+                : rules[i].numerator().when().toArray(new Condition[0]);
+            groupKeys[i] = rules[i].groupBy().toArray(new String[0]);
+        }
         this.todo = new int[rules.length];
         this.scratch = new Selection(rules.length);
         final dev.vigil.parse.Source[] sources = dev.vigil.parse.Source.values();
@@ -174,7 +187,7 @@ public final class RuleSampler {
         for (int t = 0; t < n; t++) {
             final int i = todo[t];
             final RuleSpec r = rules[i];
-            if (!selects(r.match(), signatures[i], e, matches)) {
+            if (!selects(r.match(), signatures[i], matchWhen[i], e, matches)) {
                 continue;
             }
             double value = Double.NaN;
@@ -186,10 +199,11 @@ public final class RuleSampler {
             }
             final int k = out.size++;
             out.rule[k] = i;
-            out.numerator[k] = r.kind() != RuleSpec.Kind.RATIO || selects(r.numerator(), numerators[i], e, matches);
+            out.numerator[k] = r.kind() != RuleSpec.Kind.RATIO
+                || selects(r.numerator(), numerators[i], numeratorWhen[i], e, matches);
             out.value[k] = value;
             out.groups[k] = r.kind() == RuleSpec.Kind.QUANTILE && Double.isNaN(value) ? null
-                : groupValues(r, e, matches);
+                : groupValues(groupKeys[i], e, matches);
         }
         return out;
     }
@@ -249,8 +263,8 @@ public final class RuleSampler {
         return late;
     }
 
-    private static boolean selects(final RuleSpec.Selector s, final Set<String> sigs, final LogEvent e,
-                                   final List<Match> matches) {
+    private static boolean selects(final RuleSpec.Selector s, final Set<String> sigs, final Condition[] when,
+                                   final LogEvent e, final List<Match> matches) {
         if (!s.sources().isEmpty() && !s.sources().contains(e.source())) {
             return false;
         }
@@ -266,7 +280,7 @@ public final class RuleSampler {
                 return false;
             }
         }
-        for (final Condition c : s.when()) {
+        for (final Condition c : when) {
             if (!c.test(e)) {
                 return false;
             }
@@ -275,11 +289,10 @@ public final class RuleSampler {
     }
 
     /** Group values in group_by order: a match's captures or labels first, else the event's fields, host, source. */
-    private static String[] groupValues(final RuleSpec r, final LogEvent e, final List<Match> matches) {
-        final List<String> keys = r.groupBy();
-        final String[] values = new String[keys.size()];
+    private static String[] groupValues(final String[] keys, final LogEvent e, final List<Match> matches) {
+        final String[] values = new String[keys.length];
         for (int j = 0; j < values.length; j++) {
-            final String k = keys.get(j);
+            final String k = keys[j];
             // what a signature extracted is more specific than the event's own field (a journald line of systemd
             // about a failed unit carries _SYSTEMD_UNIT=init.scope, its capture names the unit that failed)
             String v = null;
