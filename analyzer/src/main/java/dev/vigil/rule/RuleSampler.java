@@ -7,12 +7,17 @@ import dev.vigil.pack.Condition;
 import dev.vigil.pack.PatternPack;
 import dev.vigil.pack.RuleSpec;
 import dev.vigil.parse.LogEvent;
+import dev.vigil.parse.Source;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * The front-end half of the rules: decides for each event which rules it feeds, under which group, and adds it
@@ -36,7 +41,7 @@ public final class RuleSampler {
     /** Per source (ordinal): the rules that need no signature match and accept that source, ascending. */
     private final int[][] bySource;
     /** Per signature id: the rules that a match of it may feed, ascending. */
-    private final java.util.Map<String, int[]> bySignature = new java.util.HashMap<>();
+    private final Map<String, int[]> bySignature = new HashMap<>();
     /** Per rule, as arrays (walked for every event): match conditions, numerator conditions, group_by keys. */
     private final Condition[][] matchWhen;
     private final Condition[][] numeratorWhen;
@@ -44,6 +49,7 @@ public final class RuleSampler {
     /** Scratch: the rules an event with matches may feed. */
     private final boolean[] marked;
     private final int[] todo;
+    private final Selection scratch;
 
     @SuppressWarnings("unchecked")
     public RuleSampler(final PatternPack pack, final Stats stats) {
@@ -71,22 +77,22 @@ public final class RuleSampler {
         }
         this.todo = new int[rules.length];
         this.scratch = new Selection(rules.length);
-        final dev.vigil.parse.Source[] sources = dev.vigil.parse.Source.values();
+        final Source[] sources = Source.values();
         this.bySource = new int[sources.length][];
-        for (final dev.vigil.parse.Source src : sources) {
-            bySource[src.ordinal()] = java.util.stream.IntStream.range(0, rules.length)
+        for (final Source src : sources) {
+            bySource[src.ordinal()] = IntStream.range(0, rules.length)
                 .filter(i -> signatures[i].isEmpty() && accepts(rules[i].match(), src)).toArray();
         }
-        final java.util.Map<String, List<Integer>> sigRules = new java.util.HashMap<>();
+        final Map<String, List<Integer>> sigRules = new HashMap<>();
         for (int i = 0; i < rules.length; i++) {
             for (final String sig : signatures[i]) {
-                sigRules.computeIfAbsent(sig, k -> new java.util.ArrayList<>()).add(i);
+                sigRules.computeIfAbsent(sig, k -> new ArrayList<>()).add(i);
             }
         }
         sigRules.forEach((sig, list) -> bySignature.put(sig, list.stream().mapToInt(Integer::intValue).toArray()));
     }
 
-    private static boolean accepts(final RuleSpec.Selector s, final dev.vigil.parse.Source src) {
+    private static boolean accepts(final RuleSpec.Selector s, final Source src) {
         return s.sources().isEmpty() || s.sources().contains(src);
     }
 
@@ -170,8 +176,6 @@ public final class RuleSampler {
             return c;
         }
     }
-
-    private final Selection scratch;
 
     /**
      * The rules {@code e} feeds (for another thread to {@link #add}); this sampler's scratch space makes it a call
