@@ -189,7 +189,16 @@ public final class SignatureMatcher {
                         }
                     }
                 }
-                java.util.Arrays.sort(found, 0, nf);
+                // insertion sort: a line names one or two candidates (Arrays.sort costs more than it sorts here)
+                for (int x = 1; x < nf; x++) {
+                    final int v = found[x];
+                    int y = x - 1;
+                    while (y >= 0 && found[y] > v) {
+                        found[y + 1] = found[y];
+                        y--;
+                    }
+                    found[y + 1] = v;
+                }
             }
             // the candidates and the unfiltered signatures, merged in signature order
             int a = 0;
