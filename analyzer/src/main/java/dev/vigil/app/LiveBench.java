@@ -191,7 +191,7 @@ final class LiveBench {
             for (final Path f : files) {
                 final InputStream in = Shipper.open(f);
                 opened.add(in);
-                queue.add(new Cursor(f.getFileName().toString(), new Shipper.LineReader(in, false),
+                queue.add(new Cursor(f.getFileName().toString(), new dev.vigil.ingest.LineReader(in, false),
                     Math.max(1, Files.size(f))));
             }
             while (!queue.isEmpty()) {
@@ -221,12 +221,12 @@ final class LiveBench {
     /** One file being shipped. */
     private static final class Cursor {
         final String name;
-        final Shipper.LineReader reader;
+        final dev.vigil.ingest.LineReader reader;
         final long size;
         long read;
         boolean done;
 
-        Cursor(final String name, final Shipper.LineReader reader, final long size) {
+        Cursor(final String name, final dev.vigil.ingest.LineReader reader, final long size) {
             this.name = name;
             this.reader = reader;
             this.size = size;

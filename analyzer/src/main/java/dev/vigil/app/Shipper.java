@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.ingest.LineReader;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +34,7 @@ final class Shipper implements AutoCloseable {
     enum Envelope { RAW, VECTOR, FILEBEAT, JOURNALD }
 
     /** Longest line shipped; longer lines are cut (the broker refuses records over ~1 MB by default). */
-    static final int MAX_LINE_BYTES = 1_000_000;
+    static final int MAX_LINE_BYTES = LineReader.MAX_LINE_BYTES;
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -249,66 +250,5 @@ final class Shipper implements AutoCloseable {
     public void close() {
         // after a failure, what is still buffered will not get through either: do not wait for it
         producer.close(failure != null ? Duration.ZERO : Duration.ofSeconds(10));
-    }
-
-    /** Splits a byte stream on '\n' (dropping a trailing '\r'), without decoding: bytes go out as they came. */
-    static final class LineReader {
-        private final InputStream in;
-        private final byte[] buf = new byte[1 << 16];
-        private int pos;
-        private int len;
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-        private final boolean follow;
-        private boolean eof;
-
-        /** In follow mode an unterminated last line is held back: its writer may not have finished it. */
-        LineReader(final InputStream in, final boolean follow) {
-            this.in = in;
-            this.follow = follow;
-        }
-
-        /** Clears the end-of-file mark so that a growing file can be read further. */
-        void resume() {
-            eof = false;
-        }
-
-        /** The next complete line; at end of input a last unterminated line, then null. */
-        byte[] next() throws IOException {
-            while (true) {
-                for (int i = pos; i < len; i++) {
-                    if (buf[i] == '\n') {
-                        final int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                        partial.write(buf, pos, end - pos);
-                        pos = i + 1;
-                        final byte[] line = partial.toByteArray();
-                        partial.reset();
-                        return line;
-                    }
-                }
-                partial.write(buf, pos, len - pos);
-                pos = len;
-                if (partial.size() > MAX_LINE_BYTES * 2) {
-                    // an endless line: keep the head, drop the rest until its end
-                    final byte[] head = java.util.Arrays.copyOf(partial.toByteArray(), MAX_LINE_BYTES + 1);
-                    partial.reset();
-                    partial.write(head, 0, head.length);
-                }
-                if (eof) {
-                    return null;
-                }
-                final int n = in.read(buf);
-                if (n < 0) {
-                    eof = true;
-                    if (partial.size() > 0 && !follow) {
-                        final byte[] line = partial.toByteArray();
-                        partial.reset();
-                        return line;
-                    }
-                    return null;
-                }
-                pos = 0;
-                len = n;
-            }
-        }
     }
 }

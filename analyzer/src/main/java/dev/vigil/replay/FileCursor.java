@@ -4,16 +4,13 @@ import dev.vigil.engine.DeadLetter;
 import dev.vigil.engine.EventSink;
 import dev.vigil.engine.Ingest;
 import dev.vigil.engine.MapPendingStore;
+import dev.vigil.ingest.LineReader;
 import dev.vigil.ingest.SourceDetector;
 import dev.vigil.parse.LogEvent;
 import dev.vigil.parse.Source;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PushbackInputStream;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -32,7 +29,7 @@ final class FileCursor implements AutoCloseable, EventSink {
 
     final Path path;
     final int index;
-    private final BufferedReader reader;
+    private final LineReader reader;
     private final Ingest ingest;
     private final Source forced;
     private final Source detected;
@@ -56,7 +53,7 @@ final class FileCursor implements AutoCloseable, EventSink {
         if (forced == null) {
             final List<String> first = new ArrayList<>();
             String l;
-            while (first.size() < DETECT_LINES && (l = reader.readLine()) != null) {
+            while (first.size() < DETECT_LINES && (l = reader.nextString()) != null) {
                 lookahead.add(l);
                 if (!l.isBlank()) {
                     first.add(l);
@@ -73,7 +70,7 @@ final class FileCursor implements AutoCloseable, EventSink {
         return detected;
     }
 
-    private static BufferedReader open(final Path path) throws IOException {
+    private static LineReader open(final Path path) throws IOException {
         InputStream in = Files.newInputStream(path);
         final PushbackInputStream pb = new PushbackInputStream(in, 2);
         final byte[] magic = new byte[2];
@@ -83,21 +80,21 @@ final class FileCursor implements AutoCloseable, EventSink {
         }
         in = n == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b
             ? new GZIPInputStream(pb, 1 << 16) : pb;
-        final var decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
-        return new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
+        // split as vigil ship splits (on '\n', a trailing '\r' dropped, endless lines bounded), decoded as UTF-8
+        // with malformed bytes replaced
+        return new LineReader(in, false);
     }
 
     /** The next event of this file, or null at its end. */
     LogEvent next() throws IOException {
         while (ready.isEmpty() && !eof) {
-            final String line = lookahead.isEmpty() ? reader.readLine() : lookahead.poll();
+            final String line = lookahead.isEmpty() ? reader.nextString() : lookahead.poll();
             if (line == null) {
                 eof = true;
                 pending.flushAll(ingest, this);
                 break;
             }
-            bytesRead += line.length() + 1;
+            bytesRead = reader.bytesRead();
             ingest.acceptLine(line, key, forced, LogEvent.NO_TIME, pending, this);
         }
         return ready.poll();
