@@ -122,6 +122,10 @@ class FailoverIT {
                 LiveHarness.ship(cfg, files, t -> t < SPLIT);
                 alerts.await(r -> TopicReader.alerts(r).stream().anyMatch(a -> a.name().equals(
                     "nginx_http_502_bad_gateway")), WAIT, "the outage's first page");
+                // rule input is aggregated in memory and sent on about once a second (documented: a restart loses
+                // at most that much of it); give the punctuation time to send the 5xx burst on before the restart,
+                // or nginx_5xx_ratio has too little input left to fire (seen under load)
+                Thread.sleep(3_000);
             }
             if (wipeState) {
                 deleteTree(Path.of(cfg.stateDir));
