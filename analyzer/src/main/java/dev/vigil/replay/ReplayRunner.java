@@ -4,18 +4,18 @@ import dev.vigil.alert.Alert;
 import dev.vigil.engine.DeadLetter;
 import dev.vigil.engine.FrontEnd;
 import dev.vigil.engine.Ingest;
+import dev.vigil.engine.SignalSink;
 import dev.vigil.engine.Stats;
 import dev.vigil.pack.PatternPack;
 import dev.vigil.parse.LogEvent;
 import dev.vigil.parse.Parsers;
 import dev.vigil.parse.Source;
-import dev.vigil.engine.SignalSink;
 import dev.vigil.rule.AlertLifecycle;
-import dev.vigil.rule.BackEnd;
-import dev.vigil.rule.MapPartialStore;
-import dev.vigil.rule.MapKeyedStore;
-import dev.vigil.rule.RuleEngine;
 import dev.vigil.rule.AlertSettings;
+import dev.vigil.rule.BackEnd;
+import dev.vigil.rule.MapKeyedStore;
+import dev.vigil.rule.MapPartialStore;
+import dev.vigil.rule.RuleEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,110 +125,54 @@ public final class ReplayRunner {
         throws IOException {
         final long start = System.nanoTime();
         final Stats stats = new Stats();
-        firstEvent = Long.MAX_VALUE;
-        lastEvent = Long.MIN_VALUE;
-        final Ingest ingest = new Ingest(parsers, stats);
         final Engine engine = new Engine(stats, alerts, deadLetters);
-        final FrontEnd front = engine.front;
-        final BackEnd back = engine.back;
-        final MapPartialStore partials = engine.partials;
-        final SignalSink sink = engine.sink;
         final Map<Path, Source> sources = new LinkedHashMap<>();
-        long outOfRange = 0;
-        final Long since = options.since();
-        final Long until = options.until();
+        final long total = totalBytes(files);
+        final Pass pass;
         if (options.threads() > 1 && files.size() > 1) {
             try (ParallelReader reader = new ParallelReader(files, options.threads(), pack, parsers,
                 options.forcedSource(), deadLetters)) {
-                final PriorityQueue<ParallelHead> queue = new PriorityQueue<>(Comparator
-                    .comparingLong((ParallelHead h) -> h.item.event.time()).thenComparingInt(h -> h.lane.index));
+                final List<Lane<ParallelReader.Item>> lanes = new ArrayList<>();
                 for (final ParallelReader.Lane l : reader.lanes) {
                     sources.put(l.cursor.path, l.cursor.source());
-                    final ParallelReader.Item it = l.next();
-                    if (it != null) {
-                        queue.add(new ParallelHead(it, l));
-                    }
+                    lanes.add(l::next);
                 }
-                final long total = totalBytes(files);
-                long events = 0;
-                while (!queue.isEmpty()) {
-                    final ParallelHead h = queue.poll();
-                    final LogEvent e = h.item.event;
-                    seen(e.time());
-                    if (progress != null && ++events % PROGRESS_EVERY == 0) {
-                        long done = 0;
-                        for (final ParallelReader.Lane l : reader.lanes) {
-                            done += l.cursor.bytesRead;
-                        }
-                        progress.update(events, done, total, "bytes", System.nanoTime() - start);
+                pass = new Pass(start, () -> reader.lanes.stream().mapToLong(l -> l.cursor.bytesRead).sum(), total,
+                    "bytes");
+                mergeByTime(lanes, it -> it.event.time(), (it, lane) -> {
+                    if (pass.admit(it.event)) {
+                        engine.front.onMatched(it.event, it.matches, it.selection, engine.sink, engine.partials);
                     }
-                    if (since != null && e.time() < since || until != null && e.time() >= until) {
-                        outOfRange++;
-                    } else {
-                        front.onMatched(e, h.item.matches, h.item.selection, sink, partials);
-                    }
-                    final ParallelReader.Item n = h.lane.next();
-                    if (n != null) {
-                        h.item = n;
-                        queue.add(h);
-                    }
-                }
+                });
                 for (final ParallelReader.Lane l : reader.lanes) {
                     stats.add(l.stats);
                 }
             }
         } else {
+            final Ingest ingest = new Ingest(parsers, stats);
             final List<FileCursor> cursors = new ArrayList<>();
             try {
+                final List<Lane<LogEvent>> lanes = new ArrayList<>();
                 for (int i = 0; i < files.size(); i++) {
                     final FileCursor c = new FileCursor(files.get(i), i, ingest, options.forcedSource(),
                         deadLetters);
                     cursors.add(c);
                     sources.put(files.get(i), c.source());
+                    lanes.add(c::next);
                 }
-                final PriorityQueue<Head> queue = new PriorityQueue<>(
-                    Comparator.comparingLong((Head h) -> h.event.time()).thenComparingInt(h -> h.cursor.index));
-                for (final FileCursor c : cursors) {
-                    final LogEvent e = c.next();
-                    if (e != null) {
-                        queue.add(new Head(e, c));
+                pass = new Pass(start, () -> cursors.stream().mapToLong(c -> c.bytesRead).sum(), total, "bytes");
+                mergeByTime(lanes, LogEvent::time, (e, lane) -> {
+                    if (pass.admit(e)) {
+                        engine.front.onEvent(e, engine.sink, engine.partials);
                     }
-                }
-                final long total = totalBytes(files);
-                long events = 0;
-                while (!queue.isEmpty()) {
-                    final Head h = queue.poll();
-                    final LogEvent e = h.event;
-                    seen(e.time());
-                    if (progress != null && ++events % PROGRESS_EVERY == 0) {
-                        long done = 0;
-                        for (final FileCursor c : cursors) {
-                            done += c.bytesRead;
-                        }
-                        progress.update(events, done, total, "bytes", System.nanoTime() - start);
-                    }
-                    if (since != null && e.time() < since || until != null && e.time() >= until) {
-                        outOfRange++;
-                    } else {
-                        front.onEvent(e, sink, partials);
-                    }
-                    final LogEvent n = h.cursor.next();
-                    if (n != null) {
-                        h.event = n;
-                        queue.add(h);
-                    }
-                }
+                });
             } finally {
                 for (final FileCursor c : cursors) {
                     c.close();
                 }
             }
         }
-        front.flush(sink, partials);
-        if (options.resolveAtEnd()) {
-            back.finish();
-        }
-        return new Result(stats, sources, outOfRange, System.nanoTime() - start);
+        return engine.finish(stats, sources, pass.outOfRange, start);
     }
 
     /**
@@ -245,60 +189,23 @@ public final class ReplayRunner {
                            final Consumer<DeadLetter> deadLetters) throws IOException {
         final long start = System.nanoTime();
         final Stats stats = new Stats();
-        firstEvent = Long.MAX_VALUE;
-        lastEvent = Long.MIN_VALUE;
         final Ingest ingest = new Ingest(parsers, stats);
         final Engine engine = new Engine(stats, alerts, deadLetters);
-        final Long since = options.since();
-        final Long until = options.until();
-        long outOfRange = 0;
-        try (TopicReader reader = new TopicReader(clientProps, topic, since, until, ingest, options.forcedSource(),
-            deadLetters)) {
-            final PriorityQueue<TopicHead> queue = new PriorityQueue<>(Comparator
-                .comparingLong((TopicHead h) -> h.event.time()).thenComparingInt(h -> h.lane.index));
+        final Pass pass;
+        try (TopicReader reader = new TopicReader(clientProps, topic, options.since(), options.until(), ingest,
+            options.forcedSource(), deadLetters)) {
+            final List<Lane<LogEvent>> lanes = new ArrayList<>();
             for (final TopicReader.Lane l : reader.lanes) {
-                final LogEvent e = l.next();
-                if (e != null) {
-                    queue.add(new TopicHead(e, l));
-                }
+                lanes.add(l::next);
             }
-            long events = 0;
-            while (!queue.isEmpty()) {
-                final TopicHead h = queue.poll();
-                final LogEvent e = h.event;
-                seen(e.time());
-                if (progress != null && ++events % PROGRESS_EVERY == 0) {
-                    progress.update(events, reader.records, reader.totalRecords, "records",
-                        System.nanoTime() - start);
-                }
-                if (since != null && e.time() < since || until != null && e.time() >= until) {
-                    outOfRange++;
-                } else {
+            pass = new Pass(start, () -> reader.records, reader.totalRecords, "records");
+            mergeByTime(lanes, LogEvent::time, (e, lane) -> {
+                if (pass.admit(e)) {
                     engine.front.onEvent(e, engine.sink, engine.partials);
                 }
-                final LogEvent n = h.lane.next();
-                if (n != null) {
-                    h.event = n;
-                    queue.add(h);
-                }
-            }
+            });
         }
-        engine.front.flush(engine.sink, engine.partials);
-        if (options.resolveAtEnd()) {
-            engine.back.finish();
-        }
-        return new Result(stats, new LinkedHashMap<>(), outOfRange, System.nanoTime() - start);
-    }
-
-    /** A partition's next event in the merge queue. */
-    private static final class TopicHead {
-        LogEvent event;
-        final TopicReader.Lane lane;
-
-        TopicHead(final LogEvent event, final TopicReader.Lane lane) {
-            this.event = event;
-            this.lane = lane;
-        }
+        return engine.finish(stats, new LinkedHashMap<>(), pass.outOfRange, start);
     }
 
     /**
@@ -310,29 +217,97 @@ public final class ReplayRunner {
         final Ingest ingest = new Ingest(parsers, new Stats());
         final List<FileCursor> cursors = new ArrayList<>();
         try {
-            final PriorityQueue<Head> queue = new PriorityQueue<>(
-                Comparator.comparingLong((Head h) -> h.event.time()).thenComparingInt(h -> h.cursor.index));
+            final List<Lane<LogEvent>> lanes = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 final FileCursor c = new FileCursor(files.get(i), i, ingest, null, d -> { });
                 cursors.add(c);
-                final LogEvent e = c.next();
-                if (e != null) {
-                    queue.add(new Head(e, c));
-                }
+                lanes.add(c::next);
             }
-            while (!queue.isEmpty()) {
-                final Head h = queue.poll();
-                visitor.accept(h.cursor.path, h.event);
-                final LogEvent n = h.cursor.next();
-                if (n != null) {
-                    h.event = n;
-                    queue.add(h);
-                }
-            }
+            mergeByTime(lanes, LogEvent::time, (e, lane) -> visitor.accept(cursors.get(lane).path, e));
         } finally {
             for (final FileCursor c : cursors) {
                 c.close();
             }
+        }
+    }
+
+    /** One input of a merge: its items in order, then null. */
+    @FunctionalInterface
+    interface Lane<T> {
+        T next() throws IOException;
+    }
+
+    /** Receives the merged items with the position of the lane each came from. */
+    @FunctionalInterface
+    interface MergeVisitor<T> {
+        void visit(T item, int lane) throws IOException;
+    }
+
+    /**
+     * Visits the items of {@code lanes} merged by event time; ties go to the earlier lane, and each lane keeps its
+     * own order. Holds one item per lane, whatever the input size.
+     */
+    static <T> void mergeByTime(final List<Lane<T>> lanes, final java.util.function.ToLongFunction<T> time,
+                                final MergeVisitor<T> visitor) throws IOException {
+        final class Head {
+            T item;
+            final int lane;
+
+            Head(final T item, final int lane) {
+                this.item = item;
+                this.lane = lane;
+            }
+        }
+        final PriorityQueue<Head> queue = new PriorityQueue<>(
+            Comparator.comparingLong((Head h) -> time.applyAsLong(h.item)).thenComparingInt(h -> h.lane));
+        for (int i = 0; i < lanes.size(); i++) {
+            final T first = lanes.get(i).next();
+            if (first != null) {
+                queue.add(new Head(first, i));
+            }
+        }
+        while (!queue.isEmpty()) {
+            final Head h = queue.poll();
+            visitor.visit(h.item, h.lane);
+            final T n = lanes.get(h.lane).next();
+            if (n != null) {
+                h.item = n;
+                queue.add(h);
+            }
+        }
+    }
+
+    /** One run's bookkeeping over the merged events: event-time range, --since/--until, progress. */
+    private final class Pass {
+        private final long start;
+        private final java.util.function.LongSupplier done;
+        private final long total;
+        private final String unit;
+        private final Long since = options.since();
+        private final Long until = options.until();
+        private long events;
+        long outOfRange;
+
+        Pass(final long start, final java.util.function.LongSupplier done, final long total, final String unit) {
+            this.start = start;
+            this.done = done;
+            this.total = total;
+            this.unit = unit;
+            firstEvent = Long.MAX_VALUE;
+            lastEvent = Long.MIN_VALUE;
+        }
+
+        /** Notes the event; whether it lies within --since/--until (else it is counted as out of range). */
+        boolean admit(final LogEvent e) {
+            seen(e.time());
+            if (progress != null && ++events % PROGRESS_EVERY == 0) {
+                progress.update(events, done.getAsLong(), total, unit, System.nanoTime() - start);
+            }
+            if (since != null && e.time() < since || until != null && e.time() >= until) {
+                outOfRange++;
+                return false;
+            }
+            return true;
         }
     }
 
@@ -379,27 +354,14 @@ public final class ReplayRunner {
                 }
             };
         }
-    }
 
-    /** A parallel lane's next item in the merge queue. */
-    private static final class ParallelHead {
-        ParallelReader.Item item;
-        final ParallelReader.Lane lane;
-
-        ParallelHead(final ParallelReader.Item item, final ParallelReader.Lane lane) {
-            this.item = item;
-            this.lane = lane;
-        }
-    }
-
-    /** A file's next event in the merge queue. */
-    private static final class Head {
-        LogEvent event;
-        final FileCursor cursor;
-
-        Head(final LogEvent event, final FileCursor cursor) {
-            this.event = event;
-            this.cursor = cursor;
+        /** The end of a pass: the last partials and a tick, then (when asked) every open episode resolves. */
+        Result finish(final Stats stats, final Map<Path, Source> sources, final long outOfRange, final long start) {
+            front.flush(sink, partials);
+            if (options.resolveAtEnd()) {
+                back.finish();
+            }
+            return new Result(stats, sources, outOfRange, System.nanoTime() - start);
         }
     }
 }
