@@ -20,13 +20,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -42,7 +40,6 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     private final EngineConfig cfg;
     private final Stats stats;
     private ProcessorContext<String, Routed> context;
-    private KeyValueStore<String, Pending> store;
     /**
      * Rule partials not yet sent on. Kept in memory, not in a state store: a store would serialise the aggregate
      * on every line. They are sent on at every tick and every punctuation (about once a second), so a crash can
@@ -60,8 +57,8 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     private String origin;
     /** Wall-clock time each pending entry was last extended (not persisted: a restart flushes at once). */
     private final Map<String, Long> pendingSince = new HashMap<>();
-    /** The entries of the pending store, as objects (the store is only written to, for its changelog). */
-    private final Map<String, Pending> pending = new HashMap<>();
+    /** The pending entries, as objects in front of their changelogged store. */
+    private StreamsKeyedStore<Pending> pending;
     /** The source (record key) of each pending entry (not persisted: after a restart, that of the record ending it). */
     private final Map<String, String> pendingSource = new HashMap<>();
     /** This task's event time: the slowest of the sources in its partition. */
@@ -91,7 +88,6 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
     @Override
     public void init(final ProcessorContext<String, Routed> ctx) {
         this.context = ctx;
-        this.store = ctx.getStateStore(Names.PENDING_STORE);
         this.partials = new dev.vigil.rule.MapPartialStore();
         this.ingest = new Ingest(parsers, stats);
         this.front = new FrontEnd(pack, cfg.tickMillis(), stats);
@@ -134,19 +130,10 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
         ingest.accept(value, prefix, forced, record.timestamp(), pendingStore, this);
     }
 
-    /**
-     * The store behind a map of the same entries: reads never deserialize (every line reads its stream's entry),
-     * writes go through to the store, whose cache takes them to the changelog at the commit.
-     */
+    /** The pending store over {@link #pending}, noting when each entry was extended and by which source. */
     private PendingStore newPendingStore() {
-        pending.clear();
+        pending = new StreamsKeyedStore<>(context.<KeyValueStore<String, Pending>>getStateStore(Names.PENDING_STORE));
         pendingSource.clear();
-        try (KeyValueIterator<String, Pending> it = store.all()) {
-            while (it.hasNext()) {
-                final KeyValue<String, Pending> kv = it.next();
-                pending.put(kv.key, kv.value);
-            }
-        }
         return new PendingStore() {
             @Override
             public Pending get(final String key) {
@@ -156,7 +143,6 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
             @Override
             public void put(final String key, final Pending p) {
                 pending.put(key, p);
-                store.put(key, p);
                 pendingSince.put(key, context.currentSystemTimeMs());
                 if (currentSource != null) {
                     pendingSource.put(key, currentSource);
@@ -165,9 +151,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
 
             @Override
             public void delete(final String key) {
-                if (pending.remove(key) != null) {
-                    store.put(key, null); // a delete that does not read (deserialize) the old value back
-                }
+                pending.delete(key);
                 pendingSince.remove(key);
                 // the entry is emitted next, and belongs to the source whose record started it
                 flushedSource = pendingSource.remove(key);
@@ -177,7 +161,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
 
     private void flushIdle(final long now) {
         final List<String> idle = new ArrayList<>();
-        for (final String key : pending.keySet()) {
+        for (final String key : pending.keys()) {
             final Long since = pendingSince.get(key);
             if (since == null || now - since >= cfg.idleFlushMillis()) {
                 idle.add(key);

@@ -47,6 +47,11 @@ final class StreamsKeyedStore<V> implements KeyedStore<V> {
         }
     }
 
+    /** The keys held (a live view: copy it before changing the store while going through it). */
+    java.util.Set<String> keys() {
+        return java.util.Collections.unmodifiableSet(values.keySet());
+    }
+
     @Override
     public void forEach(final Consumer<V> visitor) {
         values.values().forEach(visitor); // visitors only read, as with MapKeyedStore
