@@ -20,6 +20,8 @@ public final class FrontEnd {
     private final long tickMillis;
     private final Stats stats;
     private final java.util.List<dev.vigil.match.Match> matches = new java.util.ArrayList<>(4);
+    /** Collects into {@link #matches}; made once, not per event. */
+    private final java.util.function.Consumer<dev.vigil.match.Match> collect = matches::add;
     private long streamTime = Long.MIN_VALUE;
     private long lastTickBucket = Long.MIN_VALUE;
 
@@ -52,7 +54,7 @@ public final class FrontEnd {
     public void onEvent(final LogEvent e, final long time, final SignalSink sink,
                         final dev.vigil.rule.PartialStore partials) {
         matches.clear();
-        matcher.match(e, matches::add);
+        matcher.match(e, collect);
         moveTo(time, sink, partials);
         emit(e, matches, null, sink, partials);
     }
