@@ -49,6 +49,8 @@ public final class RuleSampler {
     /** Scratch: the rules an event with matches may feed. */
     private final boolean[] marked;
     private final int[] todo;
+    /** How many of the array {@link #candidates} returned last are candidates. */
+    private int candidateCount;
     private final Selection scratch;
 
     @SuppressWarnings("unchecked")
@@ -96,12 +98,12 @@ public final class RuleSampler {
         return s.sources().isEmpty() || s.sources().contains(src);
     }
 
-    /** The rules {@code e} may feed, ascending, in {@link #todo} (returns how many); others cannot select it. */
-    private int candidates(final LogEvent e, final List<Match> matches) {
+    /** The rules {@code e} may feed, ascending (the first {@code n} of the array); others cannot select it. */
+    private int[] candidates(final LogEvent e, final List<Match> matches) {
         final int[] base = bySource[e.source().ordinal()];
         if (matches.isEmpty()) {
-            System.arraycopy(base, 0, todo, 0, base.length);
-            return base.length;
+            candidateCount = base.length;
+            return base;
         }
         for (final int i : base) {
             marked[i] = true;
@@ -121,7 +123,8 @@ public final class RuleSampler {
                 todo[n++] = i;
             }
         }
-        return n;
+        candidateCount = n;
+        return todo;
     }
 
     /** The partial store was drained: cached partials are gone. */
@@ -187,9 +190,9 @@ public final class RuleSampler {
 
     private Selection selectInto(final Selection out, final LogEvent e, final List<Match> matches) {
         out.size = 0;
-        final int n = candidates(e, matches);
-        for (int t = 0; t < n; t++) {
-            final int i = todo[t];
+        final int[] candidates = candidates(e, matches);
+        for (int t = 0; t < candidateCount; t++) {
+            final int i = candidates[t];
             final RuleSpec r = rules[i];
             if (!selects(r.match(), signatures[i], matchWhen[i], e, matches)) {
                 continue;
