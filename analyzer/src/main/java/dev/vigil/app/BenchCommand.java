@@ -85,22 +85,18 @@ final class BenchCommand implements Callable<Integer> {
                 p.signatures().size(), input.size());
             System.out.println("(per CPU-s: the same work per second of this thread's CPU time, which other "
                 + "processes on a shared machine disturb less than the wall clock)");
-            double best = 0;
-            double bestCpu = 0;
+            Best best = new Best(rounds);
             long total = 0;
             for (int i = 0; i <= rounds; i++) {
                 final long[] n = {0};
                 final long t0 = System.nanoTime();
                 final long c0 = threadCpu();
                 parseAll(input, parsers, e -> n[0]++);
-                final double rate = n[0] / ((System.nanoTime() - t0) / 1e9);
-                final double cpuRate = n[0] / ((threadCpu() - c0) / 1e9);
+                best.round(i, n[0], System.nanoTime() - t0, threadCpu() - c0);
                 total = n[0];
-                best = i == 0 && rounds > 0 ? best : Math.max(best, rate);
-                bestCpu = i == 0 && rounds > 0 ? bestCpu : Math.max(bestCpu, cpuRate);
             }
             System.out.printf(Locale.ROOT, "parse (decode+fold+parse):     %,12.0f events/s  (%,d events; %,.0f per "
-                + "CPU-s)%n", best, total, bestCpu);
+                + "CPU-s)%n", best.wall, total, best.cpu);
 
             final List<LogEvent> sample = new ArrayList<>();
             parseAll(input, parsers, e -> {
@@ -109,8 +105,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             });
             final SignatureMatcher matcher = new SignatureMatcher(p);
-            best = 0;
-            bestCpu = 0;
+            best = new Best(rounds);
             long matches = 0;
             for (int i = 0; i <= rounds; i++) {
                 final long[] m = {0};
@@ -121,35 +116,28 @@ final class BenchCommand implements Callable<Integer> {
                         matcher.match(e, x -> m[0]++);
                     }
                 }
-                final double rate = 3.0 * sample.size() / ((System.nanoTime() - t0) / 1e9);
-                final double cpuRate = 3.0 * sample.size() / ((threadCpu() - c0) / 1e9);
+                best.round(i, 3L * sample.size(), System.nanoTime() - t0, threadCpu() - c0);
                 matches = m[0] / 3;
-                best = i == 0 && rounds > 0 ? best : Math.max(best, rate);
-                bestCpu = i == 0 && rounds > 0 ? bestCpu : Math.max(bestCpu, cpuRate);
             }
             System.out.printf(Locale.ROOT, "match (prefilter + re2j):      %,12.0f events/s  (%,d matches per %,d "
-                + "events; %,.0f per CPU-s)%n", best, matches, sample.size(), bestCpu);
+                + "events; %,.0f per CPU-s)%n", best.wall, matches, sample.size(), best.cpu);
             sample.clear();
 
             final int cores = Runtime.getRuntime().availableProcessors();
             for (final int threads : cores > 1 && input.size() > 1 ? new int[] {1, cores} : new int[] {1}) {
-                best = 0;
-                bestCpu = 0;
+                best = new Best(rounds);
                 ReplayRunner.Result last = null;
                 for (int i = 0; i <= rounds; i++) {
                     // one thread: the calling thread's CPU; several: the whole process's (JIT and GC included)
                     final long c0 = threads == 1 ? threadCpu() : processCpu();
                     last = new ReplayRunner(p, parsers, pack.alertSettings(),
                         ReplayOptions.defaults().withThreads(threads)).run(input, a -> { }, d -> { });
-                    final long cpu = (threads == 1 ? threadCpu() : processCpu()) - c0;
-                    final double rate = last.stats().totalRead() / (last.nanos() / 1e9);
-                    best = i == 0 && rounds > 0 ? best : Math.max(best, rate);
-                    final double cpuRate = cpu > 0 ? last.stats().totalRead() / (cpu / 1e9) : 0;
-                    bestCpu = i == 0 && rounds > 0 ? bestCpu : Math.max(bestCpu, cpuRate);
+                    best.round(i, last.stats().totalRead(), last.nanos(),
+                        (threads == 1 ? threadCpu() : processCpu()) - c0);
                 }
                 System.out.printf(Locale.ROOT, "replay end-to-end, %d thread%s %,12.0f lines/s   (%,d lines, %,d "
-                    + "alerts, %,d dead-lettered; %,.0f per CPU-s)%n", threads, threads == 1 ? ": " : "s:", best,
-                    last.stats().totalRead(), last.stats().totalAlerts(), last.stats().totalDeadLettered(), bestCpu);
+                    + "alerts, %,d dead-lettered; %,.0f per CPU-s)%n", threads, threads == 1 ? ": " : "s:", best.wall,
+                    last.stats().totalRead(), last.stats().totalAlerts(), last.stats().totalDeadLettered(), best.cpu);
             }
             return 0;
         } finally {
@@ -157,6 +145,27 @@ final class BenchCommand implements Callable<Integer> {
                 try (Stream<Path> s = Files.walk(tmp)) {
                     s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
                 }
+            }
+        }
+    }
+
+    /** The best rates over the measured rounds; the first round only warms up when more follow. */
+    private static final class Best {
+        private final int rounds;
+        double wall;
+        double cpu;
+
+        Best(final int rounds) {
+            this.rounds = rounds;
+        }
+
+        void round(final int i, final long work, final long wallNanos, final long cpuNanos) {
+            if (i == 0 && rounds > 0) {
+                return;
+            }
+            wall = Math.max(wall, work / (wallNanos / 1e9));
+            if (cpuNanos > 0) {
+                cpu = Math.max(cpu, work / (cpuNanos / 1e9));
             }
         }
     }
