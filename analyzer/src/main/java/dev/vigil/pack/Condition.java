@@ -61,20 +61,15 @@ public final class Condition {
         this.pattern = op == Op.MATCH || op == Op.NOT_MATCH ? Pattern.compile(value) : null;
         this.literal = pattern == null ? null : Literals.derive(value);
         this.memo = pattern == null ? null : MEMOS.computeIfAbsent(value, k -> new Memo());
-        this.smallNumbers = pattern == null ? null : new byte[SMALL_NUMBERS];
     }
-
-    /** Whole numbers below this have their regex verdicts remembered by value. */
-    private static final int SMALL_NUMBERS = 1024;
-    /** Verdicts on small whole numbers: 0 unknown, 1 found, 2 not found (regex conditions only). */
-    private final byte[] smallNumbers;
 
     /** Memos by regex, so that rules testing the same field with the same regex share their results. */
     private static final java.util.concurrent.ConcurrentHashMap<String, Memo> MEMOS =
         new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * A small direct-mapped cache of a regex's verdicts on short values. Field values repeat a great deal (a site
+     * A small direct-mapped cache of a regex's verdicts on short values, and a table of its verdicts on small
+     * whole numbers. Field values repeat a great deal (a site
      * has a few hundred paths, a few statuses), and a lookup costs a hash and an equals where the regex costs an
      * automaton run. Bounded (attacker-chosen values only evict each other) and safe to share between threads:
      * each slot holds one immutable entry, replaced whole.
@@ -83,7 +78,11 @@ public final class Condition {
         static final int SLOTS = 1024;
         /** Values longer than this are not remembered (messages, long URLs: rarely seen twice). */
         static final int MAX_LENGTH = 160;
+        /** Whole numbers below this have their verdicts remembered by value. */
+        static final int SMALL_NUMBERS = 1024;
         private final Entry[] slots = new Entry[SLOTS];
+        /** Verdicts on small whole numbers (statuses, ports): 0 unknown, 1 found, 2 not found. */
+        private final byte[] numbers = new byte[SMALL_NUMBERS];
 
         private record Entry(String value, boolean found) {
         }
@@ -213,13 +212,13 @@ public final class Condition {
     private boolean find(final Object v) {
         if (v instanceof Long) {
             final long n = (Long) v;
-            if (n >= 0 && n < SMALL_NUMBERS) {
-                final byte known = smallNumbers[(int) n];
+            if (n >= 0 && n < Memo.SMALL_NUMBERS) {
+                final byte known = memo.numbers[(int) n];
                 if (known != 0) {
                     return known == 1;
                 }
                 final boolean found = find(Long.toString(n));
-                smallNumbers[(int) n] = found ? (byte) 1 : (byte) 2; // idempotent: a race writes the same value
+                memo.numbers[(int) n] = found ? (byte) 1 : (byte) 2; // idempotent: a race writes the same value
                 return found;
             }
         }
