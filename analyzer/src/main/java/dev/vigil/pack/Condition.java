@@ -69,10 +69,10 @@ public final class Condition {
 
     /**
      * A small direct-mapped cache of a regex's verdicts on short values, and a table of its verdicts on small
-     * whole numbers. Field values repeat a great deal (a site
-     * has a few hundred paths, a few statuses), and a lookup costs a hash and an equals where the regex costs an
-     * automaton run. Bounded (attacker-chosen values only evict each other) and safe to share between threads:
-     * each slot holds one immutable entry, replaced whole.
+     * whole numbers. Field values repeat a great deal (a site has a few hundred paths, a few statuses), and a
+     * lookup costs a hash and an equals where the regex costs an automaton run. Bounded (attacker-chosen values
+     * only evict each other) and safe to share between threads: each slot holds one immutable entry, replaced
+     * whole, and a number's verdict is one byte.
      */
     static final class Memo {
         static final int SLOTS = 1024;

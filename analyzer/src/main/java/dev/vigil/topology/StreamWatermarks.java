@@ -7,8 +7,8 @@ import java.util.Map;
  * The event time of one input task: the minimum over the sources in its partition (one per record key: a file as
  * {@code vigil ship} keys it, a host as shippers can be told to key; records without a key are one source, like the
  * lines of one file in a replay) that sent something within {@code sourceIdleMillis} of wall-clock time, each at the
- * latest event time it reached. One partition carries many sources and they need not keep pace: a shipper catching up on
- * a host's backlog shares its partition with hosts that are current. Were the task's time the maximum over its
+ * latest event time it reached. One partition carries many sources and they need not keep pace: a shipper catching
+ * up on a host's backlog shares its partition with hosts that are current. Were the task's time the maximum over its
  * events, the lagging source's matches would be judged against the others' time, and each of its episodes would
  * resolve right after every match and page again. The time may go down when a lagging source appears. When every
  * source has gone quiet the task's time is the latest of them: nothing is catching up any more.

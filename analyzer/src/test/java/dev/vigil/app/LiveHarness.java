@@ -43,9 +43,9 @@ final class LiveHarness {
     static final Path DEMO = PATTERNS.resolveSibling("samples").resolve("demo");
     static final Duration WAIT = Duration.ofSeconds(60);
     /**
-     * A benign access line long after the demo incident and the outage corpus. Shipped as the last line of every file it moves the event
-     * time of every source past every deadline, which is what lets live mode resolve the last episodes: event time
-     * only advances with events.
+     * A benign access line long after the demo incident and the outage corpus. Shipped as the last line of every
+     * file it moves the event time of every source past every deadline, which is what lets live mode resolve the
+     * last episodes: event time only advances with events.
      */
     static final String LATER = "10.0.0.9 - - [03/May/2024:00:00:00 +0000] \"GET /healthz HTTP/1.1\" 200 2 \"-\" "
         + "\"kube-probe/1.29\"";
@@ -185,8 +185,8 @@ final class LiveHarness {
         for (final Alert a : alerts) {
             if (a.status() == status) {
                 // a rule's episode by its id only: its start can move by a tick across partitions (see stable)
-                m.merge(a.name() + " " + a.id() + (a.kind() == Alert.Kind.RULE ? "" : "@" + AlertJson.iso(a.startsAt())),
-                    1, Integer::sum);
+                final String start = a.kind() == Alert.Kind.RULE ? "" : "@" + AlertJson.iso(a.startsAt());
+                m.merge(a.name() + " " + a.id() + start, 1, Integer::sum);
             }
         }
         return m;

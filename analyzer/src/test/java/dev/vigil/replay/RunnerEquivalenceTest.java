@@ -121,14 +121,14 @@ class RunnerEquivalenceTest {
         final PatternPack pack = pack();
         final AlertSettings settings = AlertSettings.defaults("https://runbooks.example/");
         final List<String> replayed = new ArrayList<>();
-        new ReplayRunner(pack, dev.vigil.parse.TestParsers.fixed(), settings, ReplayOptions.defaults().withoutResolveAtEnd())
+        new ReplayRunner(pack, TestParsers.fixed(), settings, ReplayOptions.defaults().withoutResolveAtEnd())
             .run(List.of(file), a -> replayed.add(AlertJson.write(a)), d -> { });
 
         final Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "vigil-equivalence");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         final List<String> streamed;
-        try (TopologyTestDriver d = new TopologyTestDriver(TopologyFactory.build(pack, dev.vigil.parse.TestParsers.fixed(),
+        try (TopologyTestDriver d = new TopologyTestDriver(TopologyFactory.build(pack, TestParsers.fixed(),
             EngineConfig.defaults(settings), new Stats()), p)) {
             final TestInputTopic<byte[], byte[]> in = d.createInputTopic(Topics.LOGS, new ByteArraySerializer(),
                 new ByteArraySerializer());
