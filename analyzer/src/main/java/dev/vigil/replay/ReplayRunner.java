@@ -19,11 +19,9 @@ import dev.vigil.rule.RuleEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
@@ -249,32 +247,95 @@ public final class ReplayRunner {
      */
     static <T> void mergeByTime(final List<Lane<T>> lanes, final java.util.function.ToLongFunction<T> time,
                                 final MergeVisitor<T> visitor) throws IOException {
-        final class Head {
-            T item;
-            final int lane;
-
-            Head(final T item, final int lane) {
-                this.item = item;
-                this.lane = lane;
-            }
-        }
-        final PriorityQueue<Head> queue = new PriorityQueue<>(
-            Comparator.comparingLong((Head h) -> time.applyAsLong(h.item)).thenComparingInt(h -> h.lane));
-        for (int i = 0; i < lanes.size(); i++) {
+        // a binary heap of lane numbers keyed by each lane's head time (then the lane number). The lane at the top
+        // runs on without touching the heap while its items still come before the runner-up's head: log files
+        // merged by time come in runs, and each item's time is read once.
+        final int n = lanes.size();
+        final Object[] heads = new Object[n];
+        final long[] times = new long[n];
+        final int[] heap = new int[n];
+        int size = 0;
+        for (int i = 0; i < n; i++) {
             final T first = lanes.get(i).next();
             if (first != null) {
-                queue.add(new Head(first, i));
+                heads[i] = first;
+                times[i] = time.applyAsLong(first);
+                heap[size] = i;
+                siftUp(heap, size++, times);
             }
         }
-        while (!queue.isEmpty()) {
-            final Head h = queue.poll();
-            visitor.visit(h.item, h.lane);
-            final T n = lanes.get(h.lane).next();
-            if (n != null) {
-                h.item = n;
-                queue.add(h);
+        while (size > 0) {
+            final int lane = heap[0];
+            final int second = size == 1 ? -1
+                : size == 2 || before(heap[1], times[heap[1]], heap[2], times) ? heap[1] : heap[2];
+            final Lane<T> source = lanes.get(lane);
+            @SuppressWarnings("unchecked")
+            T item = (T) heads[lane];
+            long t = times[lane];
+            while (true) {
+                visitor.visit(item, lane);
+                item = source.next();
+                if (item == null) {
+                    break;
+                }
+                t = time.applyAsLong(item);
+                if (second >= 0 && !before(lane, t, second, times)) {
+                    break;
+                }
             }
+            if (item == null) {
+                heads[lane] = null;
+                heap[0] = heap[--size];
+            } else {
+                heads[lane] = item;
+                times[lane] = t;
+            }
+            siftDown(heap, size, times);
         }
+    }
+
+    /** Whether lane {@code a} with head time {@code ta} comes before lane {@code b}'s head. */
+    private static boolean before(final int a, final long ta, final int b, final long[] times) {
+        final long tb = times[b];
+        return ta < tb || ta == tb && a < b;
+    }
+
+    private static void siftUp(final int[] heap, final int at, final long[] times) {
+        final int lane = heap[at];
+        int i = at;
+        while (i > 0) {
+            final int parent = (i - 1) >>> 1;
+            if (!before(lane, times[lane], heap[parent], times)) {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = lane;
+    }
+
+    /** Restores the heap after its top changed. */
+    private static void siftDown(final int[] heap, final int size, final long[] times) {
+        if (size == 0) {
+            return;
+        }
+        final int lane = heap[0];
+        int i = 0;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && before(heap[child + 1], times[heap[child + 1]], heap[child], times)) {
+                child++;
+            }
+            if (!before(heap[child], times[heap[child]], lane, times)) {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = lane;
     }
 
     /** One run's bookkeeping over the merged events: event-time range, --since/--until, progress. */
