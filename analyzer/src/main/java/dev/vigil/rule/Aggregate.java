@@ -1,9 +1,12 @@
 package dev.vigil.rule;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vigil.alert.SafeText;
 import dev.vigil.parse.LogEvent;
 import java.util.Map;
+import java.util.Arrays;
 import java.util.TreeMap;
 
 /**
@@ -18,48 +21,82 @@ public final class Aggregate {
     /** Histogram growth factor between bins. */
     static final double GAMMA = 1.1;
     private static final double LOG_GAMMA = Math.log(GAMMA);
+    private static final int[] NO_BINS = new int[0];
+    private static final long[] NO_COUNTS = new long[0];
 
     /** Events matched. */
     public long count;
     /** Events in the ratio's numerator (every event for the other kinds). */
     public long numerator;
-    /** Histogram bin → samples; bin 0 holds values ≤ 0. */
-    public TreeMap<Integer, Long> histogram;
+    /**
+     * The histogram, bin → samples (bin {@link Integer#MIN_VALUE} holds values ≤ 0): bins ascending in
+     * {@link #bins}, their samples in {@link #counts}, the first {@link #binCount} in use. Stored as a JSON object
+     * of bin → samples (see {@link #histogramForJson}).
+     */
+    @JsonIgnore
+    private int[] bins = NO_BINS;
+    @JsonIgnore
+    private long[] counts = NO_COUNTS;
+    @JsonIgnore
+    private int binCount;
     /** Latest event time seen. */
     public long maxTime = Long.MIN_VALUE;
     /** Event time of the example line. */
     public long exampleTime;
-    /** One line that counted (a numerator line for ratios, the largest value for quantiles). */
-    public String example;
+    /** One line that counted (a numerator line for ratios, the largest value for quantiles); see {@link #example()}. */
+    private String example;
+    /**
+     * The example's event while nobody has read the example yet: a quantile's largest value is overtaken several
+     * times in a hop, and each cleaned copy of its line would be thrown away. Cleared (made text) on first read.
+     */
+    @JsonIgnore
+    private transient LogEvent exampleEvent;
     /** Value of the example (quantile rules). */
     public double exampleValue = Double.NEGATIVE_INFINITY;
 
     /** Adds one event. */
-    void add(final long time, final boolean inNumerator, final Double value, final LogEvent e,
+    void add(final long time, final boolean inNumerator, final double value, final LogEvent e,
              final boolean wantValue) {
         count++;
         maxTime = Math.max(maxTime, time);
         if (inNumerator) {
             numerator++;
         }
-        if (wantValue && value != null) {
-            if (histogram == null) {
-                histogram = new TreeMap<>();
-            }
-            histogram.merge(bin(value), 1L, Long::sum);
+        if (wantValue) {
+            addToBin(bin(value), 1);
             if (value > exampleValue) {
                 exampleValue = value;
-                example = evidence(e);
-                exampleTime = time;
+                setExample(e, time);
             }
-        } else if (example == null && inNumerator) {
-            example = evidence(e);
-            exampleTime = time;
+        } else if (example == null && exampleEvent == null && inNumerator) {
+            setExample(e, time);
         }
     }
 
-    private static String evidence(final LogEvent e) {
-        return e == null ? null : SafeText.cleanMultiline(e.line(), 512);
+    private void setExample(final LogEvent e, final long time) {
+        exampleEvent = e;
+        example = null;
+        exampleTime = time;
+    }
+
+    /** The example line, cleaned and capped for evidence; null when none. */
+    public String example() {
+        if (exampleEvent != null) {
+            example = SafeText.cleanMultiline(exampleEvent.line(), 512);
+            exampleEvent = null;
+        }
+        return example;
+    }
+
+    @JsonProperty("example")
+    private String exampleForJson() {
+        return example();
+    }
+
+    @JsonProperty("example")
+    private void exampleFromJson(final String text) {
+        example = text;
+        exampleEvent = null;
     }
 
     /** Merges another aggregate into this one. */
@@ -67,18 +104,58 @@ public final class Aggregate {
         count += o.count;
         numerator += o.numerator;
         maxTime = Math.max(maxTime, o.maxTime);
-        if (o.histogram != null) {
-            if (histogram == null) {
-                histogram = new TreeMap<>();
-            }
-            for (final Map.Entry<Integer, Long> e : o.histogram.entrySet()) {
-                histogram.merge(e.getKey(), e.getValue(), Long::sum);
-            }
+        for (int i = 0; i < o.binCount; i++) {
+            addToBin(o.bins[i], o.counts[i]);
         }
-        if (o.example != null && (example == null || o.exampleValue > exampleValue)) {
-            example = o.example;
+        final String theirs = o.example();
+        if (theirs != null && (example() == null || o.exampleValue > exampleValue)) {
+            example = theirs;
             exampleTime = o.exampleTime;
             exampleValue = o.exampleValue;
+        }
+    }
+
+    private void addToBin(final int bin, final long samples) {
+        // a handful of bins, usually hit near where the last one was: binary search over the used part
+        final int at = Arrays.binarySearch(bins, 0, binCount, bin);
+        if (at >= 0) {
+            counts[at] += samples;
+            return;
+        }
+        final int insert = -at - 1;
+        if (binCount == bins.length) {
+            final int cap = Math.max(8, binCount * 2);
+            bins = Arrays.copyOf(bins, cap);
+            counts = Arrays.copyOf(counts, cap);
+        }
+        System.arraycopy(bins, insert, bins, insert + 1, binCount - insert);
+        System.arraycopy(counts, insert, counts, insert + 1, binCount - insert);
+        bins[insert] = bin;
+        counts[insert] = samples;
+        binCount++;
+    }
+
+    @JsonProperty("histogram")
+    private TreeMap<Integer, Long> histogramForJson() {
+        if (binCount == 0) {
+            return null;
+        }
+        final TreeMap<Integer, Long> out = new TreeMap<>();
+        for (int i = 0; i < binCount; i++) {
+            out.put(bins[i], counts[i]);
+        }
+        return out;
+    }
+
+    @JsonProperty("histogram")
+    private void histogramFromJson(final Map<Integer, Long> histogram) {
+        bins = NO_BINS;
+        counts = NO_COUNTS;
+        binCount = 0;
+        if (histogram != null) {
+            for (final Map.Entry<Integer, Long> e : histogram.entrySet()) {
+                addToBin(e.getKey(), e.getValue());
+            }
         }
     }
 
@@ -97,10 +174,8 @@ public final class Aggregate {
     /** Samples in the histogram. */
     long samples() {
         long n = 0;
-        if (histogram != null) {
-            for (final long c : histogram.values()) {
-                n += c;
-            }
+        for (int i = 0; i < binCount; i++) {
+            n += counts[i];
         }
         return n;
     }
@@ -113,12 +188,12 @@ public final class Aggregate {
         }
         final long rank = Math.max(1, (long) Math.ceil(q * n));
         long seen = 0;
-        for (final Map.Entry<Integer, Long> e : histogram.entrySet()) {
-            seen += e.getValue();
+        for (int i = 0; i < binCount; i++) {
+            seen += counts[i];
             if (seen >= rank) {
-                return binValue(e.getKey());
+                return binValue(bins[i]);
             }
         }
-        return binValue(histogram.lastKey());
+        return binValue(bins[binCount - 1]);
     }
 }

@@ -326,9 +326,10 @@ public final class RuleEngine {
     }
 
     private void addEvidence(final RuleState s, final Aggregate w) {
-        if (w.example != null && s.evidence.size() < settings.maxEvidence()
-            && s.evidence.stream().noneMatch(e -> e.time() == w.exampleTime && e.line().equals(w.example))) {
-            s.evidence.add(new Alert.Evidence(w.exampleTime, w.example));
+        final String example = w.example();
+        if (example != null && s.evidence.size() < settings.maxEvidence()
+            && s.evidence.stream().noneMatch(e -> e.time() == w.exampleTime && e.line().equals(example))) {
+            s.evidence.add(new Alert.Evidence(w.exampleTime, example));
         }
     }
 

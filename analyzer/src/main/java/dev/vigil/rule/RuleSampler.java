@@ -265,7 +265,7 @@ public final class RuleSampler {
                 lastValues[i] = values;
                 lastEpoch[i] = epoch;
             }
-            p.aggregate().add(e.time(), selected.numerator[k], quantile ? selected.value[k] : null, e, quantile);
+            p.aggregate().add(e.time(), selected.numerator[k], selected.value[k], e, quantile);
         }
         return late;
     }

@@ -38,7 +38,7 @@ class RuleEngineTest {
     private static Partial partial(final String client, final long bucket, final int n, final long time) {
         final Aggregate a = new Aggregate();
         for (int i = 0; i < n; i++) {
-            a.add(time, true, null, null, false);
+            a.add(time, true, Double.NaN, null, false);
         }
         final SortedMap<String, String> labels = new TreeMap<>();
         labels.put("client", client);
