@@ -10,17 +10,22 @@ import java.util.SortedMap;
 public final class Fingerprint {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /** One digest per thread: looking the algorithm up costs more than hashing a few labels. */
+    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
+    });
+
     private Fingerprint() {
     }
 
     /** Fingerprint of {@code name} and {@code labels}; equal inputs give equal ids on every machine. */
     public static String of(final String name, final SortedMap<String, String> labels) {
-        final MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (final NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
+        final MessageDigest md = DIGEST.get();
+        md.reset();
         md.update(name.getBytes(StandardCharsets.UTF_8));
         for (final Map.Entry<String, String> e : labels.entrySet()) {
             md.update((byte) 0);

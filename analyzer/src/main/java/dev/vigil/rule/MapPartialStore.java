@@ -6,15 +6,15 @@ import java.util.function.Consumer;
 
 /** In-memory {@link PartialStore}. */
 public final class MapPartialStore implements PartialStore {
-    private final Map<String, Partial> map = new LinkedHashMap<>();
+    private final Map<Object, Partial> map = new LinkedHashMap<>();
 
     @Override
-    public Partial get(final String key) {
+    public Partial get(final Object key) {
         return map.get(key);
     }
 
     @Override
-    public void put(final String key, final Partial partial) {
+    public void put(final Object key, final Partial partial) {
         map.put(key, partial);
     }
 

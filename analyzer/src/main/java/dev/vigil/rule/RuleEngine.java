@@ -239,13 +239,23 @@ public final class RuleEngine {
         final long end = Math.floorDiv(now, hop) * hop + hop;
         final long start = end - r.windowMillis();
         // drop buckets that no longer fall in a window, late lines included
-        s.buckets.headMap(start - r.graceMillis()).clear();
+        final long keepFrom = start - r.graceMillis();
+        while (!s.buckets.isEmpty() && s.buckets.firstKey() < keepFrom) {
+            s.buckets.pollFirstEntry();
+        }
         if (r.kind() == RuleSpec.Kind.ABSENCE) {
             return evaluateAbsence(r, s, now);
         }
+        // the window's buckets: what is left starts at most a grace before it, so walk from the first one
         final Aggregate w = new Aggregate();
-        for (final Aggregate a : s.buckets.subMap(start, end).values()) {
-            w.merge(a);
+        for (final Map.Entry<Long, Aggregate> b : s.buckets.entrySet()) {
+            final long at = b.getKey();
+            if (at >= end) {
+                break;
+            }
+            if (at >= start) {
+                w.merge(b.getValue());
+            }
         }
         final double value;
         switch (r.kind()) {

@@ -253,11 +253,10 @@ public final class RuleSampler {
                 && java.util.Arrays.equals(values, lastValues[i])) {
                 p = lastPartial[i];
             } else {
-                final SortedMap<String, String> labels = labels(r, values);
-                final String key = r.id() + '\u0001' + bucket + '\u0001' + labels;
+                final PartialKey key = new PartialKey(i, bucket, values);
                 p = store.get(key);
                 if (p == null) {
-                    p = new Partial(r.id(), labels, bucket, new Aggregate());
+                    p = new Partial(r.id(), labels(r, values), bucket, new Aggregate());
                     store.put(key, p);
                 }
                 lastPartial[i] = p;
@@ -324,6 +323,35 @@ public final class RuleSampler {
             values[j] = v;
         }
         return values;
+    }
+
+    /**
+     * Where a partial sits in the store: rule, hop and the raw group values. Values that clean to the same labels
+     * (control characters, overlong values) make separate partials of one group, which the back end merges.
+     */
+    private static final class PartialKey {
+        private final int rule;
+        private final long bucket;
+        private final String[] values;
+        private final int hash;
+
+        PartialKey(final int rule, final long bucket, final String[] values) {
+            this.rule = rule;
+            this.bucket = bucket;
+            this.values = values;
+            this.hash = (31 * rule + Long.hashCode(bucket)) * 31 + java.util.Arrays.hashCode(values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof PartialKey k && k.hash == hash && k.rule == rule && k.bucket == bucket
+                && java.util.Arrays.equals(k.values, values);
+        }
     }
 
     private static SortedMap<String, String> labels(final RuleSpec r, final String[] values) {
