@@ -246,6 +246,29 @@ public final class RuleEngine {
         if (r.kind() == RuleSpec.Kind.ABSENCE) {
             return evaluateAbsence(r, s, now);
         }
+        if (r.kind() == RuleSpec.Kind.COUNT && observer == null && s.settled && !s.firing
+            && !(s.value >= r.threshold()) && (s.buckets.isEmpty() || s.buckets.lastKey() < s.windowEnd)) {
+            // no input since an evaluation that found the count below the threshold, no timer running, no bucket
+            // after that evaluation's window (when boundaries are judged one by one after later input came in, the
+            // later buckets enter as the window moves): a count only falls as the window moves on, so all that
+            // changes is the value (one client of thousands that failed to log in once is evaluated like this at
+            // every hop until its window is empty)
+            long n = 0;
+            for (final Map.Entry<Long, Aggregate> b : s.buckets.entrySet()) {
+                final long at = b.getKey();
+                if (at >= end) {
+                    break;
+                }
+                if (at >= start) {
+                    n += b.getValue().count;
+                }
+            }
+            s.value = n;
+            s.windowStart = start;
+            s.windowEnd = end;
+            s.windowCount = n;
+            return !s.buckets.isEmpty();
+        }
         // the window's buckets: what is left starts at most a grace before it, so walk from the first one
         final Aggregate w = new Aggregate();
         for (final Map.Entry<Long, Aggregate> b : s.buckets.entrySet()) {

@@ -77,6 +77,28 @@ class RuleEngineTest {
     }
 
     @Test
+    void shouldForgetAQuietGroupBelowTheThresholdOnceItsWindowIsEmptyAndFireOnItsNextBurst() {
+        final PatternPack pack = TestPacks.of(List.of(), List.of(auth(0, 100)));
+        final MapKeyedStore<RuleState> store = new MapKeyedStore<>();
+        final RuleEngine e = new RuleEngine(pack, AlertSettings.defaults("x"), store, out::add, stats);
+        e.onPartial(partial("10.0.0.9", T0, 19, T0 + 5 * SEC));
+        e.onPartial(partial("10.0.0.8", T0, 1, T0 + 5 * SEC));
+        e.advance(T0 + 10 * SEC);
+        // minute after minute without input: the counts can only fall
+        for (long t = T0 + MIN; t <= T0 + 7 * MIN; t += MIN) {
+            e.advance(t + SEC);
+            assertEquals(t < T0 + 7 * MIN ? 2 : 0, store.size(),
+                "kept while a bucket lies within window + grace, at " + (t - T0) / MIN + "m");
+        }
+        assertEquals(0, stats.ruleValue("all_auth_failures").get(), "the worst group's value fell to nothing");
+        assertEquals(List.of(), out);
+        e.onPartial(partial("10.0.0.9", T0 + 8 * MIN, 20, T0 + 8 * MIN + SEC));
+        e.advance(T0 + 8 * MIN + 10 * SEC);
+        assertEquals(1, out.size(), "20 failures in a window fire, whatever the group's quiet past");
+        assertEquals(20.0, out.get(0).value());
+    }
+
+    @Test
     void shouldFireOncePerEpisodeAndResolveAfterTheQuietPeriod() {
         final RuleEngine e = engine(auth(0, 100));
         e.onPartial(partial("10.0.0.1", T0, 25, T0 + 30 * SEC));
