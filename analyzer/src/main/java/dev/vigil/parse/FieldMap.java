@@ -10,18 +10,18 @@ import java.util.Set;
 
 /**
  * The fields of one parsed entry: a handful of names (usually string constants) and values, in insertion order.
- * Names and values sit in arrays, found through a small open-addressing table of array positions keyed by the
- * name's cached hash: filling and reading it costs about what a hash map's lookups cost, without a node per field
- * or a wrapper per event. Parsers fill it; {@link LogEvent} {@linkplain #freeze freezes} it, after which it is
- * read-only and safe to share between threads.
+ * Names, their hashes and values sit in an open-addressing table (linear probing, at most half full), with the
+ * insertion order kept as a list of table positions: a lookup by a parser's constant is one probe and an identity
+ * compare, and filling it makes four small arrays instead of a node per field. Parsers fill it; {@link LogEvent}
+ * {@linkplain #freeze freezes} it, after which it is read-only and safe to share between threads.
  */
 public final class FieldMap extends AbstractMap<String, Object> {
 
     private String[] keys;
     private int[] hashes;
     private Object[] values;
-    /** Position + 1 of the entry whose hash leads here (linear probing), or 0; at least twice the capacity. */
-    private short[] table;
+    /** Table positions in insertion order; its length is the capacity, half the table's. */
+    private short[] order;
     private int size;
     private boolean frozen;
 
@@ -30,11 +30,14 @@ public final class FieldMap extends AbstractMap<String, Object> {
     }
 
     public FieldMap(final int capacity) {
-        final int cap = Math.max(4, capacity);
-        keys = new String[cap];
-        hashes = new int[cap];
-        values = new Object[cap];
-        table = new short[Integer.highestOneBit(cap * 2 - 1) * 2];
+        allocate(Integer.highestOneBit(Math.max(4, capacity) * 2 - 1) * 2);
+    }
+
+    private void allocate(final int tableSize) {
+        keys = new String[tableSize];
+        hashes = new int[tableSize];
+        values = new Object[tableSize];
+        order = new short[tableSize / 2];
     }
 
     /** Makes this map read-only; returns it. */
@@ -43,52 +46,29 @@ public final class FieldMap extends AbstractMap<String, Object> {
         return this;
     }
 
-    private static int spread(final int h) {
-        return h ^ (h >>> 16);
-    }
-
-    /** The table slot holding {@code key}'s position, or the empty slot where it would go. */
+    /** The table position holding {@code key}, or the empty one where it would go. */
     private int slot(final Object key, final int h) {
-        final short[] t = table;
-        final int mask = t.length - 1;
-        int i = spread(h) & mask;
-        while (true) {
-            final int at = t[i] - 1;
-            if (at < 0) {
-                return i;
-            }
-            final String k = keys[at];
-            if (k == key || hashes[at] == h && k.equals(key)) {
+        final String[] k = keys;
+        final int mask = k.length - 1;
+        int i = (h ^ (h >>> 16)) & mask;
+        String x;
+        while ((x = k[i]) != null) {
+            if (x == key || hashes[i] == h && x.equals(key)) {
                 return i;
             }
             i = (i + 1) & mask;
         }
-    }
-
-    private int indexOf(final Object key) {
-        if (key == null) {
-            return -1;
-        }
-        return table[slot(key, key.hashCode())] - 1;
+        return i;
     }
 
     @Override
     public Object get(final Object key) {
-        // readers ask with the parsers' own constants: one pass over the names array (a cache line or two, often
-        // in another core's cache when a reader thread parsed the entry) before the table
-        final String[] k = keys;
-        for (int i = 0, n = size; i < n; i++) {
-            if (k[i] == key) {
-                return values[i];
-            }
-        }
-        final int i = indexOf(key);
-        return i < 0 ? null : values[i];
+        return key == null ? null : values[slot(key, key.hashCode())];
     }
 
     @Override
     public boolean containsKey(final Object key) {
-        return indexOf(key) >= 0;
+        return key != null && keys[slot(key, key.hashCode())] != null;
     }
 
     @Override
@@ -109,72 +89,68 @@ public final class FieldMap extends AbstractMap<String, Object> {
             throw new NullPointerException("field name");
         }
         final int h = key.hashCode();
-        final int s = slot(key, h);
-        final int at = table[s] - 1;
-        if (at >= 0) {
-            final Object old = values[at];
-            values[at] = value;
+        int i = slot(key, h);
+        if (keys[i] != null) {
+            final Object old = values[i];
+            values[i] = value;
             return old;
         }
-        if (size == keys.length) {
-            grow();
-            return put(key, value);
+        if (size == order.length) {
+            rebuild(keys.length * 2, null);
+            i = slot(key, h);
         }
-        keys[size] = key;
-        hashes[size] = h;
-        values[size] = value;
-        size++;
-        table[s] = (short) size;
+        keys[i] = key;
+        hashes[i] = h;
+        values[i] = value;
+        order[size++] = (short) i;
         return null;
     }
 
-    private void grow() {
-        final int cap = keys.length * 2;
-        if (cap * 2 > Short.MAX_VALUE) {
+    /** Moves the entries (but {@code without}) into a table of {@code tableSize}, keeping their order. */
+    private void rebuild(final int tableSize, final Object without) {
+        if (tableSize > Short.MAX_VALUE) {
             throw new IllegalStateException("too many fields");
         }
-        keys = Arrays.copyOf(keys, cap);
-        hashes = Arrays.copyOf(hashes, cap);
-        values = Arrays.copyOf(values, cap);
-        rehash(cap * 2);
-    }
-
-    private void rehash(final int tableSize) {
-        table = new short[tableSize];
-        final int mask = tableSize - 1;
-        for (int j = 0; j < size; j++) {
-            int i = spread(hashes[j]) & mask;
-            while (table[i] != 0) {
-                i = (i + 1) & mask;
+        final String[] k = keys;
+        final int[] hs = hashes;
+        final Object[] v = values;
+        final short[] o = order;
+        final int n = size;
+        allocate(tableSize);
+        size = 0;
+        for (int j = 0; j < n; j++) {
+            final int at = o[j];
+            if (k[at] == without) {
+                continue;
             }
-            table[i] = (short) (j + 1);
+            final int i = slot(k[at], hs[at]);
+            keys[i] = k[at];
+            hashes[i] = hs[at];
+            values[i] = v[at];
+            order[size++] = (short) i;
         }
     }
 
     @Override
     public Object remove(final Object key) {
         checkWritable();
-        final int i = indexOf(key);
-        if (i < 0) {
+        if (key == null) {
+            return null;
+        }
+        final int i = slot(key, key.hashCode());
+        if (keys[i] == null) {
             return null;
         }
         final Object old = values[i];
-        System.arraycopy(keys, i + 1, keys, i, size - i - 1);
-        System.arraycopy(hashes, i + 1, hashes, i, size - i - 1);
-        System.arraycopy(values, i + 1, values, i, size - i - 1);
-        size--;
-        keys[size] = null;
-        values[size] = null;
-        rehash(table.length);
+        rebuild(keys.length, keys[i]);
         return old;
     }
 
     @Override
     public void clear() {
         checkWritable();
-        Arrays.fill(keys, 0, size, null);
-        Arrays.fill(values, 0, size, null);
-        Arrays.fill(table, (short) 0);
+        Arrays.fill(keys, null);
+        Arrays.fill(values, null);
         size = 0;
     }
 
@@ -201,7 +177,7 @@ public final class FieldMap extends AbstractMap<String, Object> {
                         if (next >= size) {
                             throw new NoSuchElementException();
                         }
-                        final int i = next++;
+                        final int i = order[next++];
                         return new SimpleImmutableEntry<>(keys[i], values[i]);
                     }
                 };

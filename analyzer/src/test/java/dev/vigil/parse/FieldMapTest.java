@@ -31,6 +31,16 @@ class FieldMapTest {
         want.remove("field0");
         assertEquals(want, f);
         assertEquals("field1", f.keySet().iterator().next(), "insertion order");
+        for (int i = 1; i < 40; i++) {
+            assertEquals(want.get("field" + i), f.get("field" + i), "still found after a removal moved the rest");
+        }
+        assertNull(f.put("late", 1));
+        assertEquals(List.of("field38", "field39", "late"), List.copyOf(f.keySet()).subList(37, 40));
+        f.clear();
+        assertEquals(0, f.size());
+        assertNull(f.get("field3"));
+        f.put("again", 2);
+        assertEquals(Map.of("again", 2), f);
     }
 
     @Test
