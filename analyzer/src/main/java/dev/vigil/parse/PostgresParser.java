@@ -61,6 +61,14 @@ public final class PostgresParser implements Parser {
     private static final int LOOSE_WINDOW = 400;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** The defaults compiled once: parsers with the default prefixes share them, and so their analyses. */
+    private static final LinePrefix[] DEFAULT_COMPILED = compile(DEFAULT_PREFIXES);
+    /**
+     * The latest analyses on this thread: a line is analysed when it arrives (does it continue the entry before?),
+     * by source detection, and when its entry is parsed two lines later.
+     */
+    private static final ThreadLocal<AnalysisMemo> MEMO = ThreadLocal.withInitial(AnalysisMemo::new);
+
     private final LinePrefix[] prefixes;
     private final ZoneId localZone;
     private final Clock clock;
@@ -82,10 +90,7 @@ public final class PostgresParser implements Parser {
      */
     public PostgresParser(final List<String> prefixes, final ZoneId localZone, final Clock clock) {
         final List<String> p = prefixes == null || prefixes.isEmpty() ? DEFAULT_PREFIXES : prefixes;
-        this.prefixes = new LinePrefix[p.size()];
-        for (int i = 0; i < p.size(); i++) {
-            this.prefixes[i] = LinePrefix.compile(p.get(i));
-        }
+        this.prefixes = p.equals(DEFAULT_PREFIXES) && DEFAULT_COMPILED != null ? DEFAULT_COMPILED : compile(p);
         this.localZone = localZone == null ? ZoneOffset.UTC : localZone;
         this.clock = clock == null ? Clock.systemUTC() : clock;
     }
@@ -330,7 +335,47 @@ public final class PostgresParser implements Parser {
         String severity;
     }
 
+    private static LinePrefix[] compile(final List<String> prefixes) {
+        final LinePrefix[] out = new LinePrefix[prefixes.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = LinePrefix.compile(prefixes.get(i));
+        }
+        return out;
+    }
+
+    /** A few recent (line, prefixes, decode) → head results of one thread, replaced round-robin. */
+    private static final class AnalysisMemo {
+        private static final int SIZE = 4;
+        private final String[] lines = new String[SIZE];
+        private final LinePrefix[][] prefixes = new LinePrefix[SIZE][];
+        private final boolean[] decoded = new boolean[SIZE];
+        private final Head[] heads = new Head[SIZE];
+        private int next;
+    }
+
+    /** The head of {@code line} (the same String) as these prefixes read it; decoding only matters to syslog. */
     private Head analyze(final String line, final boolean decode) {
+        final AnalysisMemo m = MEMO.get();
+        for (int i = 0; i < AnalysisMemo.SIZE; i++) {
+            if (m.lines[i] == line && m.prefixes[i] == prefixes) {
+                final Head h = m.heads[i];
+                // without a syslog frame or a part marker past the first, decoding changes nothing
+                if (m.decoded[i] == decode || h.syslog == null && h.part <= 1) {
+                    return h;
+                }
+            }
+        }
+        final Head h = analyzeLine(line, decode);
+        final int at = m.next;
+        m.lines[at] = line;
+        m.prefixes[at] = prefixes;
+        m.decoded[at] = decode;
+        m.heads[at] = h;
+        m.next = (at + 1) % AnalysisMemo.SIZE;
+        return h;
+    }
+
+    private Head analyzeLine(final String line, final boolean decode) {
         final Head h = new Head();
         String body = line;
         if (!line.isEmpty() && !Character.isDigit(line.charAt(0)) || line.length() > 10 && line.charAt(10) == 'T') {
