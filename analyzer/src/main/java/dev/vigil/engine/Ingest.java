@@ -41,6 +41,8 @@ public final class Ingest {
      * are forgotten first. Kept in memory only: after a restart a stream's first such line falls back to the
      * record timestamp or is dead-lettered, which is the same as at the start of a replay.
      */
+    private String lastKey;
+    private Memory lastMemory;
     private final Map<String, Memory> memories = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(final Map.Entry<String, Memory> eldest) {
@@ -84,11 +86,17 @@ public final class Ingest {
     }
 
     private Memory memory(final String key) {
+        // a file or partition sends line after line under the same key: the one just used is the most recent
+        if (key == lastKey && lastMemory != null) {
+            return lastMemory;
+        }
         Memory m = memories.get(key);
         if (m == null) {
             m = new Memory();
             memories.put(key, m);
         }
+        lastKey = key;
+        lastMemory = m;
         return m;
     }
     static final int MAX_REMEMBERED_STREAMS = 10_000;
@@ -134,7 +142,7 @@ public final class Ingest {
             final Pending p = pending.get(key);
             if (p != null && parsers.get(p.source()).continues(p.envelope().text(), line)) {
                 appendTo(p, line, key, pending);
-                stats.read(p.source().id());
+                stats.read(p.source());
             }
             // a blank line between entries carries nothing; it is not counted as read
             return;
@@ -177,7 +185,7 @@ public final class Ingest {
             if (p.lines() < MAX_ENTRY_LINES && p.envelope().text().length() + env.text().length() < MAX_ENTRY_CHARS
                 && parser.continues(p.envelope().text(), env.text()) && !startsOther(env.text(), p.source())) {
                 appendTo(p, env.text(), key, pending);
-                stats.read(p.source().id());
+                stats.read(p.source());
                 return;
             }
             pending.delete(key);
@@ -202,7 +210,7 @@ public final class Ingest {
                 "no source matches this line's shape and no topic mapping or envelope hint names one", null);
             return;
         }
-        stats.read(src.id());
+        stats.read(src);
         if (parsers.get(src).mayContinue(env.text())) {
             pending.put(key, new Pending(env, src, 1, fallbackTime));
         } else {
@@ -265,7 +273,7 @@ public final class Ingest {
         }
         e = e.withHostIfAbsent(env.host());
         memory.time = e.time();
-        stats.parsed(src.id());
+        stats.parsed(src);
         out.event(e);
     }
 

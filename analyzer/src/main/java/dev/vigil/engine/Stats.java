@@ -135,6 +135,8 @@ public final class Stats {
     }
 
     private final Map<Kind, ConcurrentHashMap<String, Cell>> cells = new EnumMap<>(Kind.class);
+    private final Cell[] readCells = new Cell[dev.vigil.parse.Source.values().length];
+    private final Cell[] parsedCells = new Cell[dev.vigil.parse.Source.values().length];
     private final List<Observer> observers = new CopyOnWriteArrayList<>();
     /** Open episodes each owner (a stream task) last reported, by cell key. */
     private final Map<String, Map<String, Long>> openByOwner = new HashMap<>();
@@ -199,6 +201,26 @@ public final class Stats {
     /** An entry was parsed. */
     public void parsed(final String source) {
         cell(Kind.PARSED, source).count.increment();
+    }
+
+    /** A line was read from a known source (the per-line path: no map lookup after the first). */
+    public void read(final dev.vigil.parse.Source source) {
+        sourceCell(readCells, Kind.READ, source).count.increment();
+    }
+
+    /** An entry of a known source was parsed (the per-line path). */
+    public void parsed(final dev.vigil.parse.Source source) {
+        sourceCell(parsedCells, Kind.PARSED, source).count.increment();
+    }
+
+    private Cell sourceCell(final Cell[] cache, final Kind kind, final dev.vigil.parse.Source source) {
+        // a racing thread may see null and look the cell up itself; Cell's final fields make sharing it safe
+        Cell c = cache[source.ordinal()];
+        if (c == null) {
+            c = cell(kind, source.id());
+            cache[source.ordinal()] = c;
+        }
+        return c;
     }
 
     /** A record went to the dead-letter output; {@code source} may be null when no parser was chosen. */
