@@ -244,7 +244,27 @@ public final class NginxParser implements Parser {
         return new LogEvent(time, Source.NGINX, host, service, level, s, text, f);
     }
 
-    private static long accessTime(final String s, final int open, final int close) {
+    /** The last access-log time read and its text: consecutive lines mostly share their second. */
+    private record LastTime(String text, long millis) {
+    }
+
+    /** Shared by the threads using this parser: each compares the text before taking the value (records are safe). */
+    private LastTime lastAccessTime;
+
+    private long accessTime(final String s, final int open, final int close) {
+        final LastTime last = lastAccessTime;
+        final int len = close - open;
+        if (last != null && last.text.length() == len && s.regionMatches(open, last.text, 0, len)) {
+            return last.millis;
+        }
+        final long t = readAccessTime(s, open, close);
+        if (t != LogEvent.NO_TIME) {
+            lastAccessTime = new LastTime(s.substring(open, close), t);
+        }
+        return t;
+    }
+
+    private static long readAccessTime(final String s, final int open, final int close) {
         // [dd/Mon/yyyy:HH:MM:SS +zzzz]
         final int day = Timestamps.digits(s, open + 1, 2);
         final int month = Timestamps.month3(s, open + 4);

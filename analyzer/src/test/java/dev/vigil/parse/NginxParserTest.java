@@ -341,4 +341,21 @@ class NginxParserTest {
         assertEquals(1000, out.events.size());
         assertEquals(1000, out.events.stream().filter(e -> "access".equals(e.field("kind"))).count());
     }
+
+    @Test
+    void shouldReadEachLinesOwnTimeWhenNeighboursShareOrAlmostShareIt() throws ParseException {
+        final String[][] lines = {
+            {"01/May/2024:00:00:07 +0000", "2024-05-01T00:00:07Z"},
+            {"01/May/2024:00:00:07 +0000", "2024-05-01T00:00:07Z"},
+            {"01/May/2024:00:00:08 +0000", "2024-05-01T00:00:08Z"},
+            {"01/May/2024:00:00:08 -0700", "2024-05-01T07:00:08Z"},
+            {"01/May/2024:00:00:08 +0000", "2024-05-01T00:00:08Z"},
+            {"02/May/2024:00:00:08 +0000", "2024-05-02T00:00:08Z"},
+        };
+        for (final String[] l : lines) {
+            final LogEvent e = parser.parse(Envelope.raw(
+                "203.0.113.9 - - [" + l[0] + "] \"GET / HTTP/1.1\" 200 5 \"-\" \"curl/8.0\""));
+            assertEquals(java.time.Instant.parse(l[1]).toEpochMilli(), e.time(), l[0]);
+        }
+    }
 }
