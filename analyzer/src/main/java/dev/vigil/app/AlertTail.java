@@ -2,16 +2,15 @@ package dev.vigil.app;
 
 import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertJson;
+import dev.vigil.broker.TopicPartitions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -37,10 +36,7 @@ final class AlertTail implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        final List<TopicPartition> parts = new ArrayList<>();
-        for (final PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(15))) {
-            parts.add(new TopicPartition(topic, pi.partition()));
-        }
+        final List<TopicPartition> parts = TopicPartitions.of(consumer, topic, Duration.ofSeconds(15));
         consumer.assign(parts);
         consumer.seekToEnd(parts);
         for (final TopicPartition tp : parts) {

@@ -2,6 +2,7 @@ package dev.vigil.app;
 
 import dev.vigil.broker.EmbeddedKafka;
 import dev.vigil.broker.EmbeddedKafkaException;
+import dev.vigil.broker.TopicPartitions;
 import dev.vigil.engine.Stats;
 import dev.vigil.pack.PatternPack;
 import dev.vigil.parse.Parsers;
@@ -165,8 +166,7 @@ final class LiveBench {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
             new ByteArrayDeserializer())) {
-            final List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+            final List<TopicPartition> parts = TopicPartitions.of(c, topic, Duration.ofSeconds(30));
             c.assign(parts);
             c.seekToBeginning(parts);
             final Map<TopicPartition, Long> ends = c.endOffsets(parts);

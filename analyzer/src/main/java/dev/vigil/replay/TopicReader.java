@@ -1,5 +1,6 @@
 package dev.vigil.replay;
 
+import dev.vigil.broker.TopicPartitions;
 import dev.vigil.engine.DeadLetter;
 import dev.vigil.engine.EventSink;
 import dev.vigil.engine.Ingest;
@@ -19,7 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -69,15 +69,10 @@ final class TopicReader implements AutoCloseable {
         p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(p);
         try {
-            final List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (infos == null || infos.isEmpty()) {
+            final List<TopicPartition> tps = TopicPartitions.of(consumer, topic, Duration.ofSeconds(30));
+            if (tps.isEmpty()) {
                 throw new IOException("topic " + topic + ": not found");
             }
-            final List<TopicPartition> tps = new ArrayList<>();
-            for (final PartitionInfo i : infos) {
-                tps.add(new TopicPartition(topic, i.partition()));
-            }
-            tps.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
             consumer.assign(tps);
             final Map<TopicPartition, Long> ends = consumer.endOffsets(tps, Duration.ofSeconds(30));
             final Map<TopicPartition, Long> begins = consumer.beginningOffsets(tps, Duration.ofSeconds(30));

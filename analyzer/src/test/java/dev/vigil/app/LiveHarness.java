@@ -3,6 +3,7 @@ package dev.vigil.app;
 import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertJson;
 import dev.vigil.broker.KafkaTestBroker;
+import dev.vigil.broker.TopicPartitions;
 import dev.vigil.pack.PackException;
 import dev.vigil.pack.PatternPack;
 import dev.vigil.parse.Parsers;
@@ -28,7 +29,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -208,10 +208,7 @@ final class LiveHarness {
             p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            final List<TopicPartition> parts = new ArrayList<>();
-            for (final PartitionInfo pi : consumer.partitionsFor(topic, Duration.ofSeconds(15))) {
-                parts.add(new TopicPartition(topic, pi.partition()));
-            }
+            final List<TopicPartition> parts = TopicPartitions.of(consumer, topic, Duration.ofSeconds(15));
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
         }

@@ -31,7 +31,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -362,12 +361,8 @@ public final class KafkaTestBroker implements BeforeAllCallback, AfterAllCallbac
     private static List<TopicPartition> partitions(final KafkaConsumer<?, ?> consumer, final String topic,
                                                    final long deadline) {
         while (true) {
-            final List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-            if (infos != null && !infos.isEmpty()) {
-                final List<TopicPartition> partitions = new ArrayList<>(infos.size());
-                for (final PartitionInfo info : infos) {
-                    partitions.add(new TopicPartition(topic, info.partition()));
-                }
+            final List<TopicPartition> partitions = TopicPartitions.of(consumer, topic, Duration.ofSeconds(5));
+            if (!partitions.isEmpty()) {
                 return partitions;
             }
             if (System.nanoTime() > deadline) {
