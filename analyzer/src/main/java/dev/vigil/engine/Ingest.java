@@ -35,14 +35,15 @@ public final class Ingest {
     private final Parsers parsers;
     private final EnvelopeDecoder decoder = new EnvelopeDecoder();
     private final Stats stats;
+    /** The key {@link #memory} was last asked for, and its memory. */
+    private String lastKey;
+    private Memory lastMemory;
     /**
      * What each stream last said: its source, for lines whose shape alone does not tell (a syslog line without a
      * host name), and its event time, for entries without a timestamp. Bounded: the least recently used streams
      * are forgotten first. Kept in memory only: after a restart a stream's first such line falls back to the
      * record timestamp or is dead-lettered, which is the same as at the start of a replay.
      */
-    private String lastKey;
-    private Memory lastMemory;
     private final Map<String, Memory> memories = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(final Map.Entry<String, Memory> eldest) {

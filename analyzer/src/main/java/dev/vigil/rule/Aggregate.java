@@ -21,6 +21,8 @@ public final class Aggregate {
     /** Histogram growth factor between bins. */
     static final double GAMMA = 1.1;
     private static final double LOG_GAMMA = Math.log(GAMMA);
+    /** Evidence lines are cut to this many characters. */
+    private static final int MAX_EXAMPLE_CHARS = 512;
     private static final int[] NO_BINS = new int[0];
     private static final long[] NO_COUNTS = new long[0];
 
@@ -74,15 +76,22 @@ public final class Aggregate {
     }
 
     private void setExample(final LogEvent e, final long time) {
-        exampleEvent = e;
-        example = null;
+        // a short line is kept as its event until read; a long one is cut now, so that a partial never holds more
+        // than about one evidence line's worth of an attacker's input
+        if (e == null || e.line().length() <= MAX_EXAMPLE_CHARS) {
+            exampleEvent = e;
+            example = null;
+        } else {
+            exampleEvent = null;
+            example = SafeText.cleanMultiline(e.line(), MAX_EXAMPLE_CHARS);
+        }
         exampleTime = time;
     }
 
     /** The example line, cleaned and capped for evidence; null when none. */
     public String example() {
         if (exampleEvent != null) {
-            example = SafeText.cleanMultiline(exampleEvent.line(), 512);
+            example = SafeText.cleanMultiline(exampleEvent.line(), MAX_EXAMPLE_CHARS);
             exampleEvent = null;
         }
         return example;

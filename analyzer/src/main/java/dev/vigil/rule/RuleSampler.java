@@ -326,8 +326,10 @@ public final class RuleSampler {
     }
 
     /**
-     * Where a partial sits in the store: rule, hop and the raw group values. Values that clean to the same labels
-     * (control characters, overlong values) make separate partials of one group, which the back end merges.
+     * Where a partial sits in the store: rule, hop and the group values, cut just past the label length so that an
+     * attacker's megabyte-long user name is not held until the next tick. Values that clean to the same labels
+     * (control characters, values longer than a label) may make separate partials of one group; the back end
+     * merges them.
      */
     private static final class PartialKey {
         private final int rule;
@@ -338,8 +340,21 @@ public final class RuleSampler {
         PartialKey(final int rule, final long bucket, final String[] values) {
             this.rule = rule;
             this.bucket = bucket;
-            this.values = values;
+            this.values = capped(values);
             this.hash = (31 * rule + Long.hashCode(bucket)) * 31 + java.util.Arrays.hashCode(values);
+        }
+
+        private static String[] capped(final String[] values) {
+            String[] out = values;
+            for (int j = 0; j < values.length; j++) {
+                if (values[j] != null && values[j].length() > MAX_LABEL_CHARS + 1) {
+                    if (out == values) {
+                        out = values.clone();
+                    }
+                    out[j] = values[j].substring(0, MAX_LABEL_CHARS + 1);
+                }
+            }
+            return out;
         }
 
         @Override

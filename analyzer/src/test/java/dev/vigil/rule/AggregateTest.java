@@ -44,6 +44,10 @@ class AggregateTest {
         assertEquals(2, a.numerator);
         assertEquals("first\uFFFD[31m hit", a.example(), "terminal escapes of a log line are neutralised");
         assertEquals(6, a.exampleTime);
+
+        final Aggregate longLine = new Aggregate();
+        longLine.add(9, true, Double.NaN, line("x".repeat(2_000_000)), false);
+        assertEquals("x".repeat(512) + "…", longLine.example(), "an evidence line is cut at 512 characters");
     }
 
     @Test
