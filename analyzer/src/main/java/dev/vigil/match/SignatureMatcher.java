@@ -1,6 +1,6 @@
 package dev.vigil.match;
 
-import com.google.re2j.Matcher;
+import com.google.re2j.OnePassSearch;
 import dev.vigil.alert.SafeText;
 import dev.vigil.pack.Condition;
 import dev.vigil.pack.PatternPack;
@@ -91,20 +91,33 @@ public final class SignatureMatcher {
         return out;
     }
 
+    /**
+     * The named groups of one regex match: {@code names} in pattern order, {@code slots[k]} the group number of
+     * {@code names[k]}, {@code positions} re2j's [start, end) pairs.
+     */
+    record Groups(String text, int[] positions, String[] names, int[] slots) {
+
+        /** The value of the k-th named group, or null when it did not take part. */
+        String value(final int k) {
+            final int start = positions[2 * slots[k]];
+            return start < 0 ? null : text.substring(start, positions[2 * slots[k] + 1]);
+        }
+    }
+
     /** Labels of a match: host, the regex's named groups that took part, then the signature's label fields. */
-    static SortedMap<String, String> labels(final Signature s, final LogEvent e, final Matcher m) {
+    static SortedMap<String, String> labels(final Signature s, final LogEvent e, final Groups g) {
         final TreeMap<String, String> labels = new TreeMap<>();
         if (e.host() != null) {
             labels.put("host", SafeText.clean(e.host(), MAX_LABEL_CHARS));
         }
-        if (m != null) {
-            for (final String g : s.groupNames()) {
-                if (g.startsWith("_")) {
+        if (g != null) {
+            for (int k = 0; k < g.names.length; k++) {
+                if (g.names[k].startsWith("_")) {
                     continue;
                 }
-                final String v = m.group(g);
+                final String v = g.value(k);
                 if (v != null) {
-                    labels.put(g, SafeText.clean(v, MAX_LABEL_CHARS));
+                    labels.put(g.names[k], SafeText.clean(v, MAX_LABEL_CHARS));
                 }
             }
         }
@@ -118,16 +131,16 @@ public final class SignatureMatcher {
     }
 
     /** Named groups starting with '_' (not labels), keyed without the underscore. */
-    static java.util.Map<String, String> captures(final Signature s, final Matcher m) {
-        if (m == null || !s.hasCaptures()) {
+    static java.util.Map<String, String> captures(final Signature s, final Groups g) {
+        if (g == null || !s.hasCaptures()) {
             return java.util.Map.of();
         }
         final java.util.Map<String, String> out = new java.util.HashMap<>(4);
-        for (final String g : s.groupNames()) {
-            if (g.startsWith("_")) {
-                final String v = m.group(g);
+        for (int k = 0; k < g.names.length; k++) {
+            if (g.names[k].startsWith("_")) {
+                final String v = g.value(k);
                 if (v != null) {
-                    out.put(g.substring(1), SafeText.clean(v, MAX_LABEL_CHARS));
+                    out.put(g.names[k].substring(1), SafeText.clean(v, MAX_LABEL_CHARS));
                 }
             }
         }
@@ -148,6 +161,9 @@ public final class SignatureMatcher {
         private final Condition[][] conditions;
         /** Scratch: signatures whose literal the line contains, in the order found. */
         private final int[] found;
+        /** Each signature's named groups (pattern order) and their group numbers; empty when it has none. */
+        private final String[][] groupNames;
+        private final int[][] groupSlots;
 
         PerSource(final List<Signature> list) {
             sigs = list.toArray(new Signature[0]);
@@ -169,8 +185,15 @@ public final class SignatureMatcher {
             candidate = new boolean[sigs.length];
             found = new int[sigs.length];
             conditions = new Condition[sigs.length][];
+            groupNames = new String[sigs.length][];
+            groupSlots = new int[sigs.length][];
             for (int i = 0; i < sigs.length; i++) {
                 conditions[i] = sigs[i].conditions().toArray(new Condition[0]);
+                groupNames[i] = sigs[i].groupNames().toArray(new String[0]);
+                groupSlots[i] = new int[groupNames[i].length];
+                for (int k = 0; k < groupNames[i].length; k++) {
+                    groupSlots[i][k] = sigs[i].regex().namedGroups().get(groupNames[i][k]);
+                }
             }
             unfiltered = open.stream().mapToInt(Integer::intValue).toArray();
         }
@@ -215,17 +238,25 @@ public final class SignatureMatcher {
                 if (!conditionsHold(conditions[i], e)) {
                     continue;
                 }
-                Matcher m = null;
+                Groups g = null;
                 if (s.regex() != null) {
                     if (text == null) {
                         continue;
                     }
-                    m = s.regex().matcher(text);
-                    if (!m.find()) {
-                        continue;
+                    // one NFA pass: with every group when the labels need them, else stopping at the first match
+                    if (groupNames[i].length == 0) {
+                        if (!OnePassSearch.find(s.regex(), text)) {
+                            continue;
+                        }
+                    } else {
+                        final int[] positions = OnePassSearch.findGroups(s.regex(), text);
+                        if (positions == null) {
+                            continue;
+                        }
+                        g = new Groups(text, positions, groupNames[i], groupSlots[i]);
                     }
                 }
-                out.accept(new Match(s, labels(s, e, m), e, captures(s, m)));
+                out.accept(new Match(s, labels(s, e, g), e, captures(s, g)));
             }
         }
 
