@@ -230,13 +230,13 @@ public final class Condition {
             return false;
         }
         if (s.length() > Memo.MAX_LENGTH) {
-            return pattern.matcher(s).find();
+            return com.google.re2j.OnePassSearch.find(pattern, s);
         }
         final int known = memo.get(s);
         if (known >= 0) {
             return known == 1;
         }
-        final boolean found = pattern.matcher(s).find();
+        final boolean found = com.google.re2j.OnePassSearch.find(pattern, s);
         memo.put(s, found);
         return found;
     }

@@ -42,10 +42,25 @@ public final class RuleSampler {
     private final int[][] bySource;
     /** Per signature id: the rules that a match of it may feed, ascending. */
     private final Map<String, int[]> bySignature = new HashMap<>();
-    /** Per rule, as arrays (walked for every event): match conditions, numerator conditions, group_by keys. */
-    private final Condition[][] matchWhen;
-    private final Condition[][] numeratorWhen;
+    /**
+     * Every distinct condition of the rules (by text), and per rule, as positions in it (walked for every event):
+     * match conditions and numerator conditions. Rules share conditions ({@code kind == access} opens five nginx
+     * rules), so each is tested once per event and its verdict reused.
+     */
+    private final Condition[] conditions;
+    private final int[][] matchWhen;
+    private final int[][] numeratorWhen;
+    /** Verdicts of {@link #conditions} for the event numbered {@link #eventNo}: 1 holds, 2 does not. */
+    private final byte[] verdict;
+    private final int[] verdictOf;
+    /** Every distinct group_by list, and per rule its position: rules that group alike share the values. */
     private final String[][] groupKeys;
+    private final int[] groupKeysOf;
+    /** Group values of {@link #groupKeys} for the event numbered {@link #eventNo}. */
+    private final String[][] groupValuesOf;
+    private final int[] groupEventOf;
+    /** Numbers the events this sampler selects for, so the per-event caches above need no clearing. */
+    private int eventNo;
     /** Scratch: the rules an event with matches may feed. */
     private final boolean[] marked;
     private final int[] todo;
@@ -68,15 +83,29 @@ public final class RuleSampler {
         this.lastValues = new String[rules.length][];
         this.lastEpoch = new int[rules.length];
         this.marked = new boolean[rules.length];
-        this.matchWhen = new Condition[rules.length][];
-        this.numeratorWhen = new Condition[rules.length][];
-        this.groupKeys = new String[rules.length][];
+        this.matchWhen = new int[rules.length][];
+        this.numeratorWhen = new int[rules.length][];
+        this.groupKeysOf = new int[rules.length];
+        final Map<String, Integer> conditionIds = new HashMap<>();
+        final List<Condition> distinct = new ArrayList<>();
+        final Map<List<String>, Integer> groupIds = new HashMap<>();
+        final List<String[]> groupLists = new ArrayList<>();
         for (int i = 0; i < rules.length; i++) {
-            matchWhen[i] = rules[i].match().when().toArray(new Condition[0]);
-            numeratorWhen[i] = rules[i].numerator() == null ? new Condition[0]
-                : rules[i].numerator().when().toArray(new Condition[0]);
-            groupKeys[i] = rules[i].groupBy().toArray(new String[0]);
+            matchWhen[i] = positions(rules[i].match().when(), conditionIds, distinct);
+            numeratorWhen[i] = rules[i].numerator() == null ? new int[0]
+                : positions(rules[i].numerator().when(), conditionIds, distinct);
+            final List<String> by = rules[i].groupBy();
+            groupKeysOf[i] = groupIds.computeIfAbsent(by, k -> {
+                groupLists.add(k.toArray(new String[0]));
+                return groupLists.size() - 1;
+            });
         }
+        this.conditions = distinct.toArray(new Condition[0]);
+        this.verdict = new byte[conditions.length];
+        this.verdictOf = new int[conditions.length];
+        this.groupKeys = groupLists.toArray(new String[0][]);
+        this.groupValuesOf = new String[groupKeys.length][];
+        this.groupEventOf = new int[groupKeys.length];
         this.todo = new int[rules.length];
         this.scratch = new Selection(rules.length);
         final Source[] sources = Source.values();
@@ -92,6 +121,20 @@ public final class RuleSampler {
             }
         }
         sigRules.forEach((sig, list) -> bySignature.put(sig, list.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    /** The positions of {@code when} in {@code distinct}, adding the conditions not seen yet (same text: same). */
+    private static int[] positions(final List<Condition> when, final Map<String, Integer> ids,
+                                   final List<Condition> distinct) {
+        final int[] out = new int[when.size()];
+        for (int j = 0; j < out.length; j++) {
+            final Condition c = when.get(j);
+            out[j] = ids.computeIfAbsent(c.toString(), k -> {
+                distinct.add(c);
+                return distinct.size() - 1;
+            });
+        }
+        return out;
     }
 
     private static boolean accepts(final RuleSpec.Selector s, final Source src) {
@@ -165,6 +208,21 @@ public final class RuleSampler {
             return size;
         }
 
+        /** The pack position of the k-th rule fed. */
+        int rule(final int k) {
+            return rule[k];
+        }
+
+        /** Whether the event counts in the k-th rule's numerator. */
+        boolean numerator(final int k) {
+            return numerator[k];
+        }
+
+        /** The k-th rule's group values (read-only), or null. */
+        String[] groups(final int k) {
+            return groups[k];
+        }
+
         /** A copy that keeps only what was selected. */
         Selection copy() {
             if (size == 0) {
@@ -190,6 +248,11 @@ public final class RuleSampler {
 
     private Selection selectInto(final Selection out, final LogEvent e, final List<Match> matches) {
         out.size = 0;
+        if (++eventNo == 0) { // wrapped: stamps from long ago could look current
+            java.util.Arrays.fill(verdictOf, 0);
+            java.util.Arrays.fill(groupEventOf, 0);
+            eventNo = 1;
+        }
         final int[] candidates = candidates(e, matches);
         for (int t = 0; t < candidateCount; t++) {
             final int i = candidates[t];
@@ -210,7 +273,7 @@ public final class RuleSampler {
                 || selects(r.numerator(), numerators[i], numeratorWhen[i], e, matches);
             out.value[k] = value;
             out.groups[k] = r.kind() == RuleSpec.Kind.QUANTILE && Double.isNaN(value) ? null
-                : groupValues(groupKeys[i], e, matches);
+                : groupValuesOf(groupKeysOf[i], e, matches);
         }
         return out;
     }
@@ -269,8 +332,8 @@ public final class RuleSampler {
         return late;
     }
 
-    private static boolean selects(final RuleSpec.Selector s, final Set<String> sigs, final Condition[] when,
-                                   final LogEvent e, final List<Match> matches) {
+    private boolean selects(final RuleSpec.Selector s, final Set<String> sigs, final int[] when,
+                            final LogEvent e, final List<Match> matches) {
         if (!s.sources().isEmpty() && !s.sources().contains(e.source())) {
             return false;
         }
@@ -286,12 +349,33 @@ public final class RuleSampler {
                 return false;
             }
         }
-        for (final Condition c : when) {
-            if (!c.test(e)) {
+        for (final int c : when) {
+            if (!holds(c, e)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Condition {@code c}'s verdict on the current event, tested once per event. */
+    private boolean holds(final int c, final LogEvent e) {
+        if (verdictOf[c] != eventNo) {
+            verdict[c] = conditions[c].test(e) ? (byte) 1 : (byte) 2;
+            verdictOf[c] = eventNo;
+        }
+        return verdict[c] == 1;
+    }
+
+    /**
+     * The group values of group_by list {@code g} for the current event, made once per event and shared by the
+     * rules that group alike (read-only from then on: selections, partial keys and the last-partial cache hold it).
+     */
+    private String[] groupValuesOf(final int g, final LogEvent e, final List<Match> matches) {
+        if (groupEventOf[g] != eventNo) {
+            groupValuesOf[g] = groupValues(groupKeys[g], e, matches);
+            groupEventOf[g] = eventNo;
+        }
+        return groupValuesOf[g];
     }
 
     /** Group values in group_by order: a match's captures or labels first, else the event's fields, host, source. */

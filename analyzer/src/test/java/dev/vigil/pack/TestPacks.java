@@ -44,6 +44,20 @@ public final class TestPacks {
             "diagnosis of " + id, source.id() + ".md#" + id, List.of(), "rules/" + id + ".yml");
     }
 
+    /**
+     * A ratio rule over events of {@code source} matching {@code when}, with {@code numerator} conditions, grouped
+     * by {@code groupBy} (threshold 0.5, at least 10 events).
+     */
+    public static RuleSpec ratioRule(final String id, final Source source, final List<String> when,
+                                     final List<String> numerator, final List<String> groupBy, final long window,
+                                     final long hop) {
+        return new RuleSpec(id, id + " title", RuleSpec.Kind.RATIO, source, Severity.WARNING,
+            new RuleSpec.Selector(List.of(), List.of(source), when.stream().map(Condition::parse).toList()),
+            new RuleSpec.Selector(List.of(), List.of(), numerator.stream().map(Condition::parse).toList()), null, 0,
+            groupBy, window, hop, hop, 0.5, 0.5, 10, 0, 2 * hop, 3_600_000L, 1000, "{value} in {window}",
+            "diagnosis of " + id, source.id() + ".md#" + id, List.of(), "rules/" + id + ".yml");
+    }
+
     /** A pack of the given signatures and rules. */
     public static PatternPack of(final List<Signature> signatures, final List<RuleSpec> rules) {
         return PatternPack.of("0.0.1", signatures, rules);
