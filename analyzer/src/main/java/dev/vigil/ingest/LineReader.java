@@ -91,19 +91,18 @@ public final class LineReader implements java.io.Closeable {
      */
     private int advance() throws IOException {
         while (true) {
-            for (int i = pos; i < len; i++) {
-                if (buf[i] == '\n') {
-                    final int start = pos;
-                    bytes += i + 1 - pos;
-                    pos = i + 1;
-                    if (partial.size() == 0) {
-                        lineStart = start;
-                        return i > start && buf[i - 1] == '\r' ? i - 1 : i;
-                    }
-                    partial.write(buf, start, i - start);
-                    dropTrailingReturn();
-                    return FROM_PARTIAL;
+            final int i = indexOfNewline(buf, pos, len);
+            if (i >= 0) {
+                final int start = pos;
+                bytes += i + 1 - pos;
+                pos = i + 1;
+                if (partial.size() == 0) {
+                    lineStart = start;
+                    return i > start && buf[i - 1] == '\r' ? i - 1 : i;
                 }
+                partial.write(buf, start, i - start);
+                dropTrailingReturn();
+                return FROM_PARTIAL;
             }
             partial.write(buf, pos, len - pos);
             bytes += len - pos;
@@ -129,6 +128,34 @@ public final class LineReader implements java.io.Closeable {
             pos = 0;
             len = n;
         }
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+        java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The first '\n' in {@code b[from, to)}, or -1: eight bytes at a time. XOR with eight newlines turns a newline
+     * into a zero byte, and {@code (w - 0x01..) & ~w & 0x80..} flags zero bytes; the lowest flag is always a real
+     * one (a borrow only runs upwards from a real zero), and little-endian order makes the lowest the first.
+     */
+    static int indexOfNewline(final byte[] b, final int from, final int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            final long w = (long) LONGS.get(b, i) ^ NEWLINES;
+            final long zeros = (w - ONES) & ~w & HIGHS;
+            if (zeros != 0) {
+                return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void dropTrailingReturn() {

@@ -103,8 +103,10 @@ public final class NginxParser implements Parser {
         String body = text;
         String host = env.host();
         String service = env.unit() != null ? env.unit() : env.identifier();
-        final boolean direct = isError(text) || accessTimeStart(text) >= 0;
-        if (!direct) {
+        // each shape test once: an access line is most of the volume
+        boolean error = isError(text);
+        int ts = error ? -1 : accessTimeStart(text);
+        if (!error && ts < 0) {
             final String first = firstLine(text);
             final SyslogLine sl = SyslogLine.parseLenient(first);
             if (sl != null) {
@@ -115,12 +117,13 @@ public final class NginxParser implements Parser {
                 if (service == null) {
                     service = sl.ident();
                 }
+                error = isError(body);
+                ts = error ? -1 : accessTimeStart(body);
             }
         }
-        if (isError(body)) {
+        if (error) {
             return parseError(env, text, body, host, service);
         }
-        final int ts = accessTimeStart(body);
         if (ts >= 0) {
             return parseAccess(env, text, body, ts, host, service);
         }

@@ -88,4 +88,31 @@ class LineReaderTest {
         assertEquals("done", r.nextString());
         assertNull(r.nextString(), "the writer may not have finished 'half'");
     }
+
+    @Test
+    void shouldFindTheFirstNewlineAtEveryOffsetAndAlignment() {
+        // bytes around the newline that trip a careless zero-byte test: 0x0B (newline ^ 0x01), 0x8A, 0x0A + 0x80
+        final byte[] fillers = {'a', 0x0B, (byte) 0x8A, 0x09, (byte) 0xFF, 0x00};
+        final java.util.Random random = new java.util.Random(3);
+        for (int round = 0; round < 2000; round++) {
+            final byte[] b = new byte[1 + random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = fillers[random.nextInt(fillers.length)];
+                if (random.nextInt(12) == 0) {
+                    b[i] = '\n';
+                }
+            }
+            final int from = random.nextInt(b.length);
+            final int to = from + random.nextInt(b.length - from + 1);
+            int expected = -1;
+            for (int i = from; i < to; i++) {
+                if (b[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertEquals(expected, LineReader.indexOfNewline(b, from, to), () -> Arrays.toString(b) + " " + from
+                + ".." + to);
+        }
+    }
 }
