@@ -217,7 +217,7 @@ public final class NginxParser implements Parser {
         if (status < 0) {
             throw new ParseException("nginx_bad_access_line", "bad status: " + Scan.abbreviate(text));
         }
-        f.put("status", status);
+        f.put("status", Scan.boxed(status));
         p = statusEnd;
         if (p < s.length()) {
             p++;

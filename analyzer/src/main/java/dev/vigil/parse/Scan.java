@@ -8,6 +8,20 @@ final class Scan {
     }
 
     /** Non-negative decimal in [from, to), or -1. */
+    /** Boxed whole numbers below 1024 (HTTP statuses), made once: the parsers box a status on every line. */
+    private static final Long[] SMALL = new Long[1024];
+
+    static {
+        for (int i = 0; i < SMALL.length; i++) {
+            SMALL[i] = (long) i;
+        }
+    }
+
+    /** {@code v} boxed, shared for values in 0..1023. */
+    static Long boxed(final long v) {
+        return v >= 0 && v < SMALL.length ? SMALL[(int) v] : Long.valueOf(v);
+    }
+
     static long parseLong(final String s, final int from, final int to) {
         if (to <= from || to - from > 18) {
             return -1;

@@ -293,7 +293,7 @@ public final class SynapseParser implements Parser {
         }
         final long code = Scan.parseLong(status, 0, status.length());
         if (code >= 0) {
-            f.put("status", code);
+            f.put("status", Scan.boxed(code));
         }
         final int be = ss - 1;
         int bs = be;

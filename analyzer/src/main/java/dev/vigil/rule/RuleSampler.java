@@ -310,7 +310,10 @@ public final class RuleSampler {
                 continue; // no value to add
             }
             final String[] values = selected.groups[k];
-            final long bucket = Math.floorDiv(e.time(), r.hopMillis()) * r.hopMillis();
+            final long hop = r.hopMillis();
+            // the hop of this rule's previous event mostly holds this one too (a division less per rule and event)
+            final long bucket = lastPartial[i] != null && e.time() >= lastBucket[i] && e.time() - lastBucket[i] < hop
+                ? lastBucket[i] : Math.floorDiv(e.time(), hop) * hop;
             Partial p;
             if (lastEpoch[i] == epoch && lastPartial[i] != null && lastBucket[i] == bucket
                 && java.util.Arrays.equals(values, lastValues[i])) {
