@@ -48,14 +48,15 @@ final class LifecycleProcessor implements Processor<String, Signal, String, byte
     @Override
     public void init(final ProcessorContext<String, byte[]> ctx) {
         this.context = ctx;
-        final KeyedStore<Episode> store = new StreamsKeyedStore<>(ctx.getStateStore(Names.EPISODE_STORE));
+        final KeyedStore<Episode> store = ctx.<StreamsKeyedStore<Episode>>getStateStore(Names.EPISODE_STORE);
         this.episodes = store;
         this.owner = ctx.taskId().toString();
         final Consumer<Alert> out = a -> {
             stats.alerted(a.name(), a.severity(), a.status().id());
             context.forward(new Record<>(a.id(), AlertJson.bytes(a), currentTimestamp));
         };
-        final KeyedStore<RuleState> ruleStore = new StreamsKeyedStore<>(ctx.getStateStore(Names.RULE_STATE_STORE));
+        final KeyedStore<RuleState> ruleStore =
+            ctx.<StreamsKeyedStore<RuleState>>getStateStore(Names.RULE_STATE_STORE);
         backEnd = new BackEnd(new AlertLifecycle(pack, cfg.alertSettings(), store, out),
             new RuleEngine(pack, cfg.alertSettings(), ruleStore, out, stats), cfg.idleMillis());
         ctx.schedule(OPEN_REPORT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> reportOpen());

@@ -25,7 +25,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Decode, fold, parse and match, per input partition: the engine's {@link Ingest} and {@link FrontEnd} wired to
@@ -132,7 +131,7 @@ final class ParseMatchProcessor implements Processor<byte[], byte[], String, Rou
 
     /** The pending store over {@link #pending}, noting when each entry was extended and by which source. */
     private PendingStore newPendingStore() {
-        pending = new StreamsKeyedStore<>(context.<KeyValueStore<String, Pending>>getStateStore(Names.PENDING_STORE));
+        pending = context.<StreamsKeyedStore<Pending>>getStateStore(Names.PENDING_STORE);
         pendingSource.clear();
         return new PendingStore() {
             @Override

@@ -20,7 +20,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The Kafka Streams runner's topology, a pure function of the pack and the config:
@@ -41,14 +40,11 @@ public final class TopologyFactory {
     public static Topology build(final PatternPack pack, final Parsers parsers, final EngineConfig cfg,
                                  final Stats stats) {
         final StreamsBuilder builder = new StreamsBuilder();
-        // cached: the processors keep their state as objects in front of the stores, which then only need to reach
-        // the changelog at each commit, once per key, instead of on every put and delete
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.PENDING_STORE),
-            Serdes.String(), JsonSerdes.pending()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.EPISODE_STORE),
-            Serdes.String(), JsonSerdes.episode()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.RULE_STATE_STORE),
-            Serdes.String(), JsonSerdes.ruleState()).withCachingEnabled());
+        // the processors keep their state as objects in these stores, which serialize each changed key once per
+        // commit, not on every put
+        builder.addStateStore(StreamsKeyedStore.builder(Names.PENDING_STORE, JsonSerdes.pending()));
+        builder.addStateStore(StreamsKeyedStore.builder(Names.EPISODE_STORE, JsonSerdes.episode()));
+        builder.addStateStore(StreamsKeyedStore.builder(Names.RULE_STATE_STORE, JsonSerdes.ruleState()));
 
         final Consumed<byte[], byte[]> consumed = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
             .withName(Names.READ_LOGS);
