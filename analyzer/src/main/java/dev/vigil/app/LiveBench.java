@@ -39,7 +39,10 @@ import org.apache.kafka.common.TopicPartition;
  * from the first record sent until the application has committed its position at the end of every input
  * partition, i.e. consumed, parsed, matched and committed all input; the time until the lifecycle has also read
  * all that the first step wrote (the repartition topic) is shown too. Each round uses fresh topics and a fresh
- * application id on the same broker.
+ * application id on the same broker. As with the other stages of {@code vigil bench}, a first round over the same
+ * corpus warms the JIT up and is shown but not counted: in one JVM that holds the broker, the clients and the
+ * application, a cold round spends about as much CPU compiling as processing (C2 alone took 18 s of a 57 s cold
+ * round here), which a long-running {@code vigil run} pays once.
  */
 final class LiveBench {
 
@@ -57,9 +60,40 @@ final class LiveBench {
 
     /** One measured round. */
     record Round(long lines, long shipNanos, long consumedNanos, long drainedNanos, long alerts, Stats stats,
-                 long cpuNanos, long streamThreadCpuNanos, long repartitioned) {
+                 long cpuNanos, long streamThreadCpuNanos, long repartitioned, Map<Part, Long> cpuByPart,
+                 Map<String, Long> topicBytes) {
         double rate() {
             return lines / (consumedNanos / 1e9);
+        }
+    }
+
+    /** Where a round's CPU time went, by the threads' names. */
+    enum Part {
+        /** The Kafka Streams threads: poll, parse, match, rules, lifecycle, commits. */
+        STREAMS("stream threads"),
+        /** The network threads of the application's producers. */
+        STREAMS_IO("streams producer I/O"),
+        /** The bench's own thread (reading and sending the corpus, then polling offsets) and its producer. */
+        SHIPPER("shipper"),
+        /** Everything else that is a Java thread: the embedded broker, mostly. */
+        BROKER("broker and other threads"),
+        /** The process's CPU time that no Java thread accounts for: JIT compilers and GC. */
+        JIT_GC("JIT and GC");
+
+        final String label;
+
+        Part(final String label) {
+            this.label = label;
+        }
+
+        static Part of(final String thread, final boolean current) {
+            if (thread.contains("-StreamThread-")) {
+                return thread.startsWith("kafka-producer-network-thread") ? STREAMS_IO : STREAMS;
+            }
+            if (current || thread.startsWith("kafka-producer-network-thread | producer-")) {
+                return SHIPPER;
+            }
+            return BROKER;
         }
     }
 
@@ -71,7 +105,8 @@ final class LiveBench {
         try (EmbeddedKafka broker = EmbeddedKafka.start(EmbeddedKafka.Options.of(dir.resolve("kafka")).withPort(0))) {
             out.printf(Locale.ROOT, "live: embedded broker %s, %d input partitions, %s, pack %s (%d signatures)%n",
                 broker.bootstrapServers(), partitions, guarantee, pack.version(), pack.signatures().size());
-            for (int i = 0; i < rounds; i++) {
+            for (int i = 0; i <= rounds; i++) {
+                final boolean warmUp = i == 0;
                 final VigilConfig cfg = new VigilConfig();
                 cfg.applyEnv(System.getenv()); // VIGIL_KAFKA_* client settings, to try producer or consumer tuning
                 cfg.bootstrapServers = broker.bootstrapServers();
@@ -88,14 +123,22 @@ final class LiveBench {
                     runner.prepare();
                     r = round(runner, cfg, files);
                 }
-                done.add(r);
-                out.printf(Locale.ROOT, "live round %d: %,10.0f lines/s end to end  (%,d lines: shipped in %.2f s, "
+                if (!warmUp) {
+                    done.add(r);
+                }
+                out.printf(Locale.ROOT, "live %s: %,10.0f lines/s end to end  (%,d lines: shipped in %.2f s, "
                     + "all consumed after %.2f s, repartition topic drained after %.2f s; CPU %.1f s in all, stream "
                     + "thread %.2f µs/line; %,d alerts, %,d dead-lettered; %,d offsets of hits, rule partials and "
-                    + "ticks in the repartition topic)%n", i + 1, r.rate(), r.lines(),
-                    r.shipNanos() / 1e9, r.consumedNanos() / 1e9, r.drainedNanos() / 1e9, r.cpuNanos() / 1e9,
-                    r.streamThreadCpuNanos() / 1e3 / r.lines(), r.alerts(), r.stats().totalDeadLettered(),
-                    r.repartitioned());
+                    + "ticks in the repartition topic)%n", warmUp ? "warm-up (not counted)" : "round " + i,
+                    r.rate(), r.lines(), r.shipNanos() / 1e9, r.consumedNanos() / 1e9, r.drainedNanos() / 1e9,
+                    r.cpuNanos() / 1e9, r.streamThreadCpuNanos() / 1e3 / r.lines(), r.alerts(),
+                    r.stats().totalDeadLettered(), r.repartitioned());
+                out.printf(Locale.ROOT, "  CPU µs per line: %s%n", r.cpuByPart().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().label, e.getValue() / 1e3 / r.lines()))
+                    .collect(Collectors.joining(", ")));
+                out.printf(Locale.ROOT, "  MB written to the broker: %s%n", r.topicBytes().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() / 1e6))
+                    .collect(Collectors.joining(", ")));
             }
         } catch (final EmbeddedKafkaException e) {
             throw new UserError(e.getMessage(), 1);
@@ -113,6 +156,7 @@ final class LiveBench {
         final Properties client = runner.clientProperties();
         final long cpu0 = processCpu();
         final long stream0 = streamThreadCpu();
+        final Map<Long, Long> threads0 = threadCpu();
         final long t0 = System.nanoTime();
         final long lines = ship(client, cfg.inputTopics.get(0), files);
         final long shipped = System.nanoTime() - t0;
@@ -124,6 +168,7 @@ final class LiveBench {
             final long consumed = awaitConsumed(admin, cfg.applicationId, input, 0) - t0;
             final long cpu = processCpu() - cpu0;
             final long streamCpu = streamThreadCpu() - stream0;
+            final Map<Part, Long> byPart = cpuByPart(threads0, cpu);
             final String repartition = cfg.applicationId + "-by-alert-id-repartition";
             final List<TopicPartition> internal = new ArrayList<>();
             for (int p = 0; p < cfg.partitions; p++) {
@@ -134,8 +179,69 @@ final class LiveBench {
                 t -> OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS).values().stream()
                 .mapToLong(o -> o.offset()).sum();
             return new Round(lines, shipped, consumed, drained, count(client, cfg.alertsTopic), runner.stats(), cpu,
-                streamCpu, repartitioned);
+                streamCpu, repartitioned, byPart, topicBytes(admin, cfg));
         }
+    }
+
+    /**
+     * Bytes in the log of each topic of this round (input, outputs, the application's internal topics; the
+     * application id prefix cut), as the broker stores them (compressed batches, transaction markers included).
+     */
+    private static Map<String, Long> topicBytes(final Admin admin, final VigilConfig cfg)
+        throws InterruptedException, ExecutionException, TimeoutException {
+        final Map<String, Long> bytes = new java.util.TreeMap<>();
+        for (final var dir : admin.describeLogDirs(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
+                .map(org.apache.kafka.common.Node::id).collect(Collectors.toList()))
+            .allDescriptions().get(30, TimeUnit.SECONDS).values()) {
+            for (final var logDir : dir.values()) {
+                logDir.replicaInfos().forEach((tp, info) -> {
+                    final String t = tp.topic();
+                    if (t.startsWith(cfg.applicationId + "-")) {
+                        bytes.merge(t.substring(cfg.applicationId.length() + 1), info.size(), Long::sum);
+                    } else if (cfg.inputTopics.contains(t) || t.equals(cfg.alertsTopic)
+                        || t.equals(cfg.deadLetterTopic)) {
+                        bytes.merge(t, info.size(), Long::sum);
+                    }
+                });
+            }
+        }
+        return bytes;
+    }
+
+    /** CPU time of each live Java thread by id, ns. */
+    private static Map<Long, Long> threadCpu() {
+        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        final Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (final long id : mx.getAllThreadIds()) {
+            cpu.put(id, Math.max(0, mx.getThreadCpuTime(id)));
+        }
+        return cpu;
+    }
+
+    /**
+     * The CPU time since {@code before} by part: each Java thread's growth (threads started since count from 0,
+     * threads ended since are lost, a few ms of the application's start-up threads), the rest of {@code process}
+     * as JIT and GC.
+     */
+    private static Map<Part, Long> cpuByPart(final Map<Long, Long> before, final long process) {
+        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        final Map<Part, Long> parts = new java.util.EnumMap<>(Part.class);
+        for (final Part p : Part.values()) {
+            parts.put(p, 0L);
+        }
+        final long self = Thread.currentThread().getId();
+        long threads = 0;
+        for (final java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) {
+                continue;
+            }
+            final long used = Math.max(0, mx.getThreadCpuTime(t.getThreadId())
+                - before.getOrDefault(t.getThreadId(), 0L));
+            parts.merge(Part.of(t.getThreadName(), t.getThreadId() == self), used, Long::sum);
+            threads += used;
+        }
+        parts.put(Part.JIT_GC, Math.max(0, process - threads));
+        return parts;
     }
 
     /** CPU time of this process (shipper, broker and application), ns. */
