@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -165,6 +166,11 @@ public final class RuleEngine {
                 }
                 continue;
             }
+            final boolean wasFiring = s.firing;
+            final long startedAt = s.startsAt;
+            final Long pendingSince = s.pendingSince;
+            final Long clearSince = s.clearSince;
+            final int evidence = s.evidence.size();
             boolean keep = true;
             if (last != Long.MIN_VALUE && r.kind() != RuleSpec.Kind.ABSENCE) {
                 final long hop = r.hopMillis();
@@ -180,7 +186,13 @@ public final class RuleEngine {
                 worst.merge(r.id(), s.value, Math::max);
             }
             if (kept) {
-                store.put(s.id, s);
+                // written again only when the episode changed: what else an evaluation changes (the value and
+                // window it reports, buckets that fell out of every window) the next evaluation after a restore
+                // computes the same from the state last written, and a live store writes each put to its changelog
+                if (s.firing != wasFiring || s.startsAt != startedAt || !Objects.equals(s.pendingSince, pendingSince)
+                    || !Objects.equals(s.clearSince, clearSince) || s.evidence.size() != evidence) {
+                    store.put(s.id, s);
+                }
                 if (s.settled && r.kind() != RuleSpec.Kind.ABSENCE) {
                     unsettled.remove(s.id);
                 } else {

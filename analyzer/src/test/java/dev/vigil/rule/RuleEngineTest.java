@@ -192,4 +192,99 @@ class RuleEngineTest {
         e.advance(T0 + 70 * SEC);
         assertEquals(3, seen.size(), "a cleared observer sees nothing");
     }
+
+    /**
+     * A store as live mode keeps it: objects in a map, and at each commit the changed keys written as JSON to a
+     * changelog, from which a restarted instance restores.
+     */
+    private static final class Changelogged implements KeyedStore<RuleState> {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+        private final MapKeyedStore<RuleState> live = new MapKeyedStore<>();
+        private final java.util.Set<String> changed = new java.util.LinkedHashSet<>();
+        private final java.util.Map<String, byte[]> changelog = new TreeMap<>();
+        private int writes;
+
+        @Override
+        public RuleState get(final String id) {
+            return live.get(id);
+        }
+
+        @Override
+        public void put(final String id, final RuleState value) {
+            live.put(id, value);
+            changed.add(id);
+        }
+
+        @Override
+        public void delete(final String id) {
+            live.delete(id);
+            changed.add(id);
+        }
+
+        @Override
+        public void forEach(final java.util.function.Consumer<RuleState> visitor) {
+            live.forEach(visitor);
+        }
+
+        void commit() throws java.io.IOException {
+            for (final String id : changed) {
+                final RuleState s = live.get(id);
+                if (s == null) {
+                    changelog.remove(id);
+                } else {
+                    changelog.put(id, JSON.writeValueAsBytes(s));
+                    writes++;
+                }
+            }
+            changed.clear();
+        }
+
+        MapKeyedStore<RuleState> restore() throws java.io.IOException {
+            final MapKeyedStore<RuleState> restored = new MapKeyedStore<>();
+            for (final java.util.Map.Entry<String, byte[]> e : changelog.entrySet()) {
+                restored.put(e.getKey(), JSON.readValue(e.getValue(), RuleState.class));
+            }
+            return restored;
+        }
+    }
+
+    @Test
+    void shouldWriteAGroupOnlyWhenItsEpisodeChangesAndRestoreToTheSameAlerts() throws java.io.IOException {
+        final RuleSpec rule = auth(MIN, 100);
+        final PatternPack pack = TestPacks.of(List.of(), List.of(rule));
+        final Changelogged store = new Changelogged();
+        final RuleEngine e = new RuleEngine(pack, AlertSettings.defaults("x"), store, out::add, stats);
+        // a burst that fires after its for period and resolves later, and a quiet group that only ages
+        e.onPartial(partial("10.0.0.1", T0, 25, T0 + SEC));
+        e.onPartial(partial("10.0.0.2", T0, 3, T0 + SEC));
+        store.commit();
+        final int afterInput = store.writes;
+        final List<Long> ticks = new ArrayList<>();
+        for (long t = T0 + 10 * SEC; t <= T0 + 12 * MIN; t += 10 * SEC) {
+            ticks.add(t);
+        }
+        // a restart after any commit restores from what the changelog holds then
+        final List<MapKeyedStore<RuleState>> restorable = new ArrayList<>();
+        final List<Integer> alertsBefore = new ArrayList<>();
+        for (final long t : ticks) {
+            restorable.add(store.restore());
+            alertsBefore.add(out.size());
+            e.advance(t);
+            store.commit();
+        }
+        assertEquals(2, out.size(), "fired and resolved: " + out);
+        // pending, firing, evidence (once), clear pending, resolved: a handful of writes, not one per tick
+        assertTrue(store.writes - afterInput <= 6, "writes after the input: " + (store.writes - afterInput));
+        for (int k = 1; k < ticks.size(); k++) {
+            final List<Alert> again = new ArrayList<>();
+            final RuleEngine restored = new RuleEngine(pack, AlertSettings.defaults("x"), restorable.get(k),
+                again::add, new Stats());
+            for (int i = k; i < ticks.size(); i++) {
+                restored.advance(ticks.get(i));
+            }
+            assertEquals(out.subList(alertsBefore.get(k), out.size()), again,
+                "restored before tick " + k + " (" + (ticks.get(k) - T0) / SEC + " s)");
+        }
+    }
 }
