@@ -124,7 +124,7 @@ final class BenchCommand implements Callable<Integer> {
             sample.clear();
 
             final int cores = Runtime.getRuntime().availableProcessors();
-            for (final int threads : cores > 1 && input.size() > 1 ? new int[] {1, cores} : new int[] {1}) {
+            for (final int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
                 best = new Best(rounds);
                 ReplayRunner.Result last = null;
                 for (int i = 0; i <= rounds; i++) {

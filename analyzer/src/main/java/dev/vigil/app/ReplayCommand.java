@@ -75,7 +75,8 @@ final class ReplayCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "${sys:vigil.threads:-0}",
-        description = "Files read in parallel by N threads (default: one per core, but one on 2 cores or fewer "
+        description = "Replay on N threads: up to N files parsed at once, and every file's lines matched by N "
+            + "workers, so one big file uses several cores too (default: one per core, but one on 2 cores or fewer "
             + "for less than 256 MiB of input, where the JIT needs the other core); the alerts are the same.")
     int threads;
 

@@ -17,14 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
- * Reads several files at once: one thread per file decodes, folds, parses, matches and selects the rules each
- * event feeds, and hands batches of (event, matches, rules) to the merging thread through a small bounded queue, so
- * memory stays flat whatever the input size. All of that is per event and deterministic, so the merged result is
- * the same as a sequential replay's.
+ * Reads several files at once. One thread per file decodes, folds and parses (the steps that carry a file's
+ * state from line to line) and cuts its events into batches; a pool of workers matches each batch and selects the
+ * rules each event feeds (per event and stateless, so any worker may take any batch). The merging thread takes each
+ * file's batches in order through a small bounded queue, so memory stays flat whatever the input size, and the
+ * merged result is the same as a sequential replay's. Splitting the work this way keeps one big file (the access
+ * log is often half of the lines) from holding a whole replay to the speed of one core.
  */
 final class ParallelReader implements AutoCloseable {
 
@@ -44,43 +51,41 @@ final class ParallelReader implements AutoCloseable {
         }
     }
 
-    /** One file's reader thread and queue. */
+    /** One file's reader thread and queue of batches (in file order, each matched by a worker or in progress). */
     final class Lane {
         final int index;
         final FileCursor cursor;
         final Stats stats = new Stats();
-        private final BlockingQueue<Item[]> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
+        private final BlockingQueue<Future<Item[]>> queue = new ArrayBlockingQueue<>(QUEUED_BATCHES);
         private Item[] batch;
         private int pos;
         private volatile Throwable error;
         private final Thread thread;
 
-        Lane(final int index, final Path file, final PatternPack pack, final Parsers parsers, final Source forced,
+        Lane(final int index, final Path file, final Parsers parsers, final Source forced,
              final Consumer<DeadLetter> deadLetters) throws IOException {
             this.index = index;
             this.cursor = new FileCursor(file, index, new Ingest(parsers, stats), forced, deadLetters);
-            final SignatureMatcher matcher = new SignatureMatcher(pack);
-            final RuleSampler sampler = new RuleSampler(pack, stats);
-            this.thread = new Thread(() -> work(matcher, sampler), "vigil-replay-" + index);
+            this.thread = new Thread(this::work, "vigil-replay-" + index);
             this.thread.setDaemon(true);
         }
 
-        private void work(final SignatureMatcher matcher, final RuleSampler sampler) {
+        private void work() {
             try {
                 while (true) {
-                    // a permit while working, none while waiting for room: at most `threads` lanes parse at once,
+                    // a permit while parsing, none while waiting for room: at most `threads` lanes parse at once,
                     // and a lane whose queue is full never keeps another from feeding the merge
-                    final Item[] items;
+                    final LogEvent[] events;
                     permits.acquire();
                     try {
-                        items = batch(matcher, sampler);
+                        events = parseBatch();
                     } finally {
                         permits.release();
                     }
-                    if (items.length == 0) {
+                    if (events.length == 0) {
                         break;
                     }
-                    queue.put(items);
+                    queue.put(workers.submit(() -> matchBatch(events)));
                 }
             } catch (final InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -89,22 +94,21 @@ final class ParallelReader implements AutoCloseable {
                 error = ex;
             }
             try {
-                queue.put(new Item[0]);
+                queue.put(END);
             } catch (final InterruptedException ex) {
                 Thread.currentThread().interrupt();
             }
         }
 
-        /** Up to {@link #BATCH} items, or none at the end of the file. */
-        private Item[] batch(final SignatureMatcher matcher, final RuleSampler sampler) throws IOException {
-            final List<Item> items = new ArrayList<>(BATCH);
+        /** Up to {@link #BATCH} parsed events, or none at the end of the file. */
+        private LogEvent[] parseBatch() throws IOException {
+            final LogEvent[] events = new LogEvent[BATCH];
+            int n = 0;
             LogEvent e;
-            while (items.size() < BATCH && (e = cursor.next()) != null) {
-                final List<Match> matches = matcher.matchAll(e);
-                items.add(new Item(e, matches, sampler.active() ? sampler.select(e, matches)
-                    : RuleSampler.Selection.NONE));
+            while (n < BATCH && (e = cursor.next()) != null) {
+                events[n++] = e;
             }
-            return items.toArray(new Item[0]);
+            return n == BATCH ? events : java.util.Arrays.copyOf(events, n);
         }
 
         /** The next item of this file, or null at its end. */
@@ -116,10 +120,12 @@ final class ParallelReader implements AutoCloseable {
                 return null;
             }
             try {
-                batch = queue.take();
+                batch = queue.take().get();
             } catch (final InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", ex);
+            } catch (final ExecutionException ex) {
+                throw new UncheckedIOException(new IOException(cursor.path + ": " + ex.getCause(), ex.getCause()));
             }
             pos = 0;
             if (batch.length == 0) {
@@ -136,14 +142,46 @@ final class ParallelReader implements AutoCloseable {
         }
     }
 
-    final List<Lane> lanes = new ArrayList<>();
-    /** How many lanes may work at once. */
-    private final Semaphore permits;
+    /** A lane's last entry: no more batches. */
+    private static final Future<Item[]> END = CompletableFuture.completedFuture(new Item[0]);
 
-    /** @param threads how many files are read and parsed at once (each file still has a thread of its own) */
+    /** A worker's own matcher and rule selector (both keep scratch space). */
+    private record Matching(SignatureMatcher matcher, RuleSampler sampler) {
+    }
+
+    private final ThreadLocal<Matching> matching;
+
+    /** Matches a batch and selects its events' rules, on a worker thread. */
+    private Item[] matchBatch(final LogEvent[] events) {
+        final Matching m = matching.get();
+        final Item[] items = new Item[events.length];
+        for (int i = 0; i < events.length; i++) {
+            final LogEvent e = events[i];
+            final List<Match> matches = m.matcher.matchAll(e);
+            items[i] = new Item(e, matches, m.sampler.active() ? m.sampler.select(e, matches)
+                : RuleSampler.Selection.NONE);
+        }
+        return items;
+    }
+
+    final List<Lane> lanes = new ArrayList<>();
+    /** How many lanes may parse at once. */
+    private final Semaphore permits;
+    /** Match and select batches: as many workers as threads were asked for. */
+    private final ExecutorService workers;
+
+    /** @param threads how many files are parsed at once, and how many workers match (each file has its own thread) */
     ParallelReader(final List<Path> files, final int threads, final PatternPack pack, final Parsers parsers,
                    final Source forced, final Consumer<DeadLetter> deadLetters) throws IOException {
         this.permits = new Semaphore(Math.max(1, threads));
+        this.matching = ThreadLocal.withInitial(() -> new Matching(new SignatureMatcher(pack),
+            new RuleSampler(pack, new Stats())));
+        final int[] made = {0};
+        this.workers = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+            final Thread t = new Thread(r, "vigil-match-" + made[0]++);
+            t.setDaemon(true);
+            return t;
+        });
         final Consumer<DeadLetter> shared = d -> {
             synchronized (this) {
                 deadLetters.accept(d);
@@ -151,7 +189,7 @@ final class ParallelReader implements AutoCloseable {
         };
         try {
             for (int i = 0; i < files.size(); i++) {
-                lanes.add(new Lane(i, files.get(i), pack, parsers, forced, shared));
+                lanes.add(new Lane(i, files.get(i), parsers, forced, shared));
             }
         } catch (final IOException e) {
             close();
@@ -164,6 +202,7 @@ final class ParallelReader implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        workers.shutdownNow();
         for (final Lane l : lanes) {
             l.thread.interrupt();
         }

@@ -127,7 +127,7 @@ public final class ReplayRunner {
         final Map<Path, Source> sources = new LinkedHashMap<>();
         final long total = totalBytes(files);
         final Pass pass;
-        if (options.threads() > 1 && files.size() > 1) {
+        if (options.threads() > 1) { // one file too: its lane parses while workers match
             try (ParallelReader reader = new ParallelReader(files, options.threads(), pack, parsers,
                 options.forcedSource(), deadLetters)) {
                 final List<Lane<ParallelReader.Item>> lanes = new ArrayList<>();
