@@ -36,29 +36,49 @@ public final class SignatureMatcher {
                 grouped.computeIfAbsent(s.source(), k -> new ArrayList<>()).add(s);
             }
         }
-        // a signature with `kind == error` never runs on an access line: partitioning by kind keeps the access
-        // lines (most of nginx's volume) away from the error-log signatures' prefilter scan altogether
+        // a signature with `kind == error` never runs on an access line, nor one with `kind != access`:
+        // partitioning by kind keeps the access lines (most of nginx's and Synapse's volume, and their
+        // attacker-chosen URLs and user agents) away from the other signatures' prefilter scan altogether
         grouped.forEach((src, sigs) -> {
             final Map<String, List<Signature>> byKind = new java.util.HashMap<>();
             final List<Signature> anyKind = new ArrayList<>();
+            final java.util.Set<String> kinds = new java.util.HashSet<>();
             for (final Signature s : sigs) {
                 final String kind = requiredKind(s);
                 if (kind == null) {
                     anyKind.add(s);
                 } else {
                     byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(s);
+                    kinds.add(kind);
                 }
+                kinds.addAll(excludedKinds(s));
             }
             final Map<String, PerSource> m = new java.util.HashMap<>();
-            byKind.forEach((kind, list) -> {
-                final List<Signature> all = new ArrayList<>(list);
-                all.addAll(anyKind);
+            for (final String kind : kinds) {
+                final List<Signature> all = new ArrayList<>(byKind.getOrDefault(kind, List.of()));
+                for (final Signature s : anyKind) {
+                    if (!excludedKinds(s).contains(kind)) {
+                        all.add(s);
+                    }
+                }
                 all.sort((a, b) -> a.id().compareTo(b.id()));
                 m.put(kind, new PerSource(all));
-            });
+            }
             m.put(null, new PerSource(anyKind));
             bySource.put(src, m);
         });
+    }
+
+    /** The kinds a signature's {@code kind != X} conditions rule out. */
+    private static java.util.Set<String> excludedKinds(final Signature s) {
+        final java.util.Set<String> out = new java.util.HashSet<>();
+        for (final dev.vigil.pack.Condition c : s.conditions()) {
+            final String v = c.excludedValue("kind");
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     private static String requiredKind(final Signature s) {

@@ -164,6 +164,11 @@ public final class Condition {
         return op == Op.EQ && field.equals(fieldName) ? value : null;
     }
 
+    /** The value this condition requires {@code field} to differ from, or null when it is not {@code field != value}. */
+    public String excludedValue(final String fieldName) {
+        return op == Op.NE && field.equals(fieldName) ? value : null;
+    }
+
     /** The field this condition reads. */
     public String field() {
         return field;
