@@ -176,9 +176,9 @@ final class ParallelReader implements AutoCloseable {
         this.permits = new Semaphore(Math.max(1, threads));
         this.matching = ThreadLocal.withInitial(() -> new Matching(new SignatureMatcher(pack),
             new RuleSampler(pack, new Stats())));
-        final int[] made = {0};
+        final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
         this.workers = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            final Thread t = new Thread(r, "vigil-match-" + made[0]++);
+            final Thread t = new Thread(r, "vigil-match-" + made.getAndIncrement()); // lanes submit concurrently
             t.setDaemon(true);
             return t;
         });
