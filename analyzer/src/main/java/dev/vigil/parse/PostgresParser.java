@@ -90,7 +90,7 @@ public final class PostgresParser implements Parser {
      */
     public PostgresParser(final List<String> prefixes, final ZoneId localZone, final Clock clock) {
         final List<String> p = prefixes == null || prefixes.isEmpty() ? DEFAULT_PREFIXES : prefixes;
-        this.prefixes = p.equals(DEFAULT_PREFIXES) && DEFAULT_COMPILED != null ? DEFAULT_COMPILED : compile(p);
+        this.prefixes = p.equals(DEFAULT_PREFIXES) ? DEFAULT_COMPILED : compile(p);
         this.localZone = localZone == null ? ZoneOffset.UTC : localZone;
         this.clock = clock == null ? Clock.systemUTC() : clock;
     }

@@ -7,7 +7,6 @@ final class Scan {
     private Scan() {
     }
 
-    /** Non-negative decimal in [from, to), or -1. */
     /** Boxed whole numbers below 1024 (HTTP statuses), made once: the parsers box a status on every line. */
     private static final Long[] SMALL = new Long[1024];
 
@@ -22,6 +21,7 @@ final class Scan {
         return v >= 0 && v < SMALL.length ? SMALL[(int) v] : Long.valueOf(v);
     }
 
+    /** Non-negative decimal in [from, to), or -1. */
     static long parseLong(final String s, final int from, final int to) {
         if (to <= from || to - from > 18) {
             return -1;

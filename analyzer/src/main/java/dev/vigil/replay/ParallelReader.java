@@ -111,6 +111,12 @@ final class ParallelReader implements AutoCloseable {
             return n == BATCH ? events : java.util.Arrays.copyOf(events, n);
         }
 
+        /** What a failure on this file's thread or a worker becomes on the merging thread: one line naming the file. */
+        private UncheckedIOException failure(final Throwable cause) {
+            final String message = cursor.path + ": " + cause;
+            return new UncheckedIOException(message, new IOException(message, cause));
+        }
+
         /** The next item of this file, or null at its end. */
         Item next() throws IOException {
             if (batch != null && pos < batch.length) {
@@ -125,7 +131,7 @@ final class ParallelReader implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted", ex);
             } catch (final ExecutionException ex) {
-                throw new UncheckedIOException(new IOException(cursor.path + ": " + ex.getCause(), ex.getCause()));
+                throw failure(ex.getCause());
             }
             pos = 0;
             if (batch.length == 0) {
@@ -134,7 +140,7 @@ final class ParallelReader implements AutoCloseable {
                     throw (IOException) failed;
                 }
                 if (failed != null) {
-                    throw new UncheckedIOException(new IOException(cursor.path + ": " + failed, failed));
+                    throw failure(failed);
                 }
                 return null;
             }

@@ -3,6 +3,7 @@ package dev.vigil.match;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.OnePassSearch;
@@ -59,7 +60,7 @@ class OnePassSearchTest {
                 }
             }
         }
-        assertEquals(true, checked > 1000, "checked " + checked);
+        assertTrue(checked > 1000, "checked " + checked);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.vigil.rule;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.vigil.engine.Stats;
 import dev.vigil.match.Match;
@@ -76,6 +77,6 @@ class RuleSamplerTest {
             .select(nginx("access", "web1", "10.0.0.1", 502), List.of());
         assertEquals(2, sel.size());
         assertArrayEquals(new String[] {"web1"}, sel.groups(0));
-        assertEquals(true, sel.groups(0) == sel.groups(1), "one array for both rules");
+        assertSame(sel.groups(0), sel.groups(1), "one array for both rules");
     }
 }
