@@ -43,8 +43,13 @@ final class BenchCommand implements Callable<Integer> {
         description = "Write the generated corpus to DIR and keep it (to compare other tools on the same input).")
     Path corpusDir;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds after one warm-up (best kept).")
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds after the warm-up (best kept; "
+        + "with --live the median is shown too); 0: one counted pass and no warm-up.")
     int rounds;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "Rounds run first and not counted, so that the JIT "
+        + "has compiled the hot path (default 1; 2 with --live, whose JVM also compiles the broker and clients).")
+    Integer warmup;
 
     @Option(names = "--live", description = "Measure live mode end to end instead: ship the corpus through an "
         + "embedded Kafka broker (free port, temp dir) into the Kafka Streams application and time until all input "
@@ -75,9 +80,11 @@ final class BenchCommand implements Callable<Integer> {
         try {
             if (live) {
                 final List<LiveBench.Round> r = new LiveBench(p, pack.alertSettings(), System.out).run(input,
-                    Math.max(1, rounds), atLeastOnce ? "at_least_once" : "exactly_once_v2", partitions);
-                System.out.printf(Locale.ROOT, "live end-to-end (best of %d):   %,12.0f lines/s%n", r.size(),
-                    r.stream().mapToDouble(LiveBench.Round::rate).max().orElse(0));
+                    warmup == null ? 2 : Math.max(0, warmup), Math.max(1, rounds),
+                    atLeastOnce ? "at_least_once" : "exactly_once_v2", partitions);
+                final double[] rates = r.stream().mapToDouble(LiveBench.Round::rate).sorted().toArray();
+                System.out.printf(Locale.ROOT, "live end-to-end over %d rounds: median %,.0f lines/s, best %,.0f, "
+                    + "worst %,.0f%n", rates.length, median(rates), rates[rates.length - 1], rates[0]);
                 return 0;
             }
             final Parsers parsers = Parsers.defaults();
@@ -85,9 +92,11 @@ final class BenchCommand implements Callable<Integer> {
                 p.signatures().size(), input.size());
             System.out.println("(per CPU-s: the same work per second of this thread's CPU time, which other "
                 + "processes on a shared machine disturb less than the wall clock)");
-            Best best = new Best(rounds);
+            final int warm = rounds <= 0 ? 0 : warmup == null ? 1 : Math.max(0, warmup);
+            final int counted = Math.max(1, rounds);
+            Best best = new Best(warm);
             long total = 0;
-            for (int i = 0; i <= rounds; i++) {
+            for (int i = 0; i < warm + counted; i++) {
                 final long[] n = {0};
                 final long t0 = System.nanoTime();
                 final long c0 = threadCpu();
@@ -105,9 +114,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
             });
             final SignatureMatcher matcher = new SignatureMatcher(p);
-            best = new Best(rounds);
+            best = new Best(warm);
             long matches = 0;
-            for (int i = 0; i <= rounds; i++) {
+            for (int i = 0; i < warm + counted; i++) {
                 final long[] m = {0};
                 final long t0 = System.nanoTime();
                 final long c0 = threadCpu();
@@ -125,9 +134,9 @@ final class BenchCommand implements Callable<Integer> {
 
             final int cores = Runtime.getRuntime().availableProcessors();
             for (final int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
-                best = new Best(rounds);
+                best = new Best(warm);
                 ReplayRunner.Result last = null;
-                for (int i = 0; i <= rounds; i++) {
+                for (int i = 0; i < warm + counted; i++) {
                     // one thread: the calling thread's CPU; several: the whole process's (JIT and GC included)
                     final long c0 = threads == 1 ? threadCpu() : processCpu();
                     last = new ReplayRunner(p, parsers, pack.alertSettings(),
@@ -149,18 +158,24 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The best rates over the measured rounds; the first round only warms up when more follow. */
+    /** The middle of {@code sorted} (the mean of the two middle values for an even count). */
+    static double median(final double[] sorted) {
+        final int n = sorted.length;
+        return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** The best rates over the measured rounds; the first {@code warmUp} rounds are not counted. */
     private static final class Best {
-        private final int rounds;
+        private final int warmUp;
         double wall;
         double cpu;
 
-        Best(final int rounds) {
-            this.rounds = rounds;
+        Best(final int warmUp) {
+            this.warmUp = warmUp;
         }
 
         void round(final int i, final long work, final long wallNanos, final long cpuNanos) {
-            if (i == 0 && rounds > 0) {
+            if (i < warmUp) {
                 return;
             }
             wall = Math.max(wall, work / (wallNanos / 1e9));

@@ -39,10 +39,12 @@ import org.apache.kafka.common.TopicPartition;
  * from the first record sent until the application has committed its position at the end of every input
  * partition, i.e. consumed, parsed, matched and committed all input; the time until the lifecycle has also read
  * all that the first step wrote (the repartition topic) is shown too. Each round uses fresh topics and a fresh
- * application id on the same broker. As with the other stages of {@code vigil bench}, a first round over the same
- * corpus warms the JIT up and is shown but not counted: in one JVM that holds the broker, the clients and the
+ * application id on the same broker. As with the other stages of {@code vigil bench}, warm-up rounds over the same
+ * corpus come first and are shown but not counted: in one JVM that holds the broker, the clients and the
  * application, a cold round spends about as much CPU compiling as processing (C2 alone took 18 s of a 57 s cold
- * round here), which a long-running {@code vigil run} pays once.
+ * round here), which a long-running {@code vigil run} pays once. One warm-up round is not enough for this JVM:
+ * the round after it still spent 6–9 µs of JIT and GC per line against 1.4–3 once compiled (2026-11-22), so the
+ * default is two.
  */
 final class LiveBench {
 
@@ -97,16 +99,16 @@ final class LiveBench {
         }
     }
 
-    /** Runs {@code rounds} rounds over {@code files} with {@code guarantee}; returns them. */
-    List<Round> run(final List<Path> files, final int rounds, final String guarantee, final int partitions)
-        throws Exception {
+    /** Runs {@code warmUp} uncounted rounds, then {@code rounds} over {@code files} with {@code guarantee}. */
+    List<Round> run(final List<Path> files, final int warmUp, final int rounds, final String guarantee,
+                    final int partitions) throws Exception {
         final Path dir = Files.createTempDirectory("vigil-bench-live");
         final List<Round> done = new ArrayList<>();
         try (EmbeddedKafka broker = EmbeddedKafka.start(EmbeddedKafka.Options.of(dir.resolve("kafka")).withPort(0))) {
             out.printf(Locale.ROOT, "live: embedded broker %s, %d input partitions, %s, pack %s (%d signatures)%n",
                 broker.bootstrapServers(), partitions, guarantee, pack.version(), pack.signatures().size());
-            for (int i = 0; i <= rounds; i++) {
-                final boolean warmUp = i == 0;
+            for (int i = 0; i < warmUp + rounds; i++) {
+                final boolean warming = i < warmUp;
                 final VigilConfig cfg = new VigilConfig();
                 cfg.applyEnv(System.getenv()); // VIGIL_KAFKA_* client settings, to try producer or consumer tuning
                 cfg.bootstrapServers = broker.bootstrapServers();
@@ -123,13 +125,14 @@ final class LiveBench {
                     runner.prepare();
                     r = round(runner, cfg, files);
                 }
-                if (!warmUp) {
+                if (!warming) {
                     done.add(r);
                 }
                 out.printf(Locale.ROOT, "live %s: %,10.0f lines/s end to end  (%,d lines: shipped in %.2f s, "
                     + "all consumed after %.2f s, repartition topic drained after %.2f s; CPU %.1f s in all, stream "
                     + "thread %.2f µs/line; %,d alerts, %,d dead-lettered; %,d offsets of hits, rule partials and "
-                    + "ticks in the repartition topic)%n", warmUp ? "warm-up (not counted)" : "round " + i,
+                    + "ticks in the repartition topic)%n", warming ? "warm-up " + (i + 1) + " (not counted)"
+                    : "round " + (i + 1 - warmUp),
                     r.rate(), r.lines(), r.shipNanos() / 1e9, r.consumedNanos() / 1e9, r.drainedNanos() / 1e9,
                     r.cpuNanos() / 1e9, r.streamThreadCpuNanos() / 1e3 / r.lines(), r.alerts(),
                     r.stats().totalDeadLettered(), r.repartitioned());
