@@ -76,6 +76,7 @@ final class ParallelReader implements AutoCloseable {
                     // a permit while parsing, none while waiting for room: at most `threads` lanes parse at once,
                     // and a lane whose queue is full never keeps another from feeding the merge
                     final LogEvent[] events;
+                    unmatched.acquire();
                     permits.acquire();
                     try {
                         events = parseBatch();
@@ -83,9 +84,16 @@ final class ParallelReader implements AutoCloseable {
                         permits.release();
                     }
                     if (events.length == 0) {
+                        unmatched.release();
                         break;
                     }
-                    queue.put(workers.submit(() -> matchBatch(events)));
+                    queue.put(workers.submit(() -> {
+                        try {
+                            return matchBatch(events);
+                        } finally {
+                            unmatched.release();
+                        }
+                    }));
                 }
             } catch (final InterruptedException ex) {
                 Thread.currentThread().interrupt();
@@ -173,6 +181,13 @@ final class ParallelReader implements AutoCloseable {
     final List<Lane> lanes = new ArrayList<>();
     /** How many lanes may parse at once. */
     private final Semaphore permits;
+    /**
+     * Batches parsed and not yet matched, across lanes: two per worker. A worker then matches a batch while its
+     * events are still in the cache the lane left them in; with only the lanes' queues as a bound, lanes ran up to
+     * 80 batches (tens of MB) ahead of the workers, which then spent a quarter of their time on the first read of
+     * each event (JFR, 2026-11-22).
+     */
+    private final Semaphore unmatched;
     /** Match and select batches: as many workers as threads were asked for. */
     private final ExecutorService workers;
 
@@ -180,6 +195,7 @@ final class ParallelReader implements AutoCloseable {
     ParallelReader(final List<Path> files, final int threads, final PatternPack pack, final Parsers parsers,
                    final Source forced, final Consumer<DeadLetter> deadLetters) throws IOException {
         this.permits = new Semaphore(Math.max(1, threads));
+        this.unmatched = new Semaphore(2 * Math.max(1, threads));
         this.matching = ThreadLocal.withInitial(() -> new Matching(new SignatureMatcher(pack),
             new RuleSampler(pack, new Stats())));
         final java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
