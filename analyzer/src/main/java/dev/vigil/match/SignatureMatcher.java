@@ -184,6 +184,8 @@ public final class SignatureMatcher {
         /** Each signature's named groups (pattern order) and their group numbers; empty when it has none. */
         private final String[][] groupNames;
         private final int[][] groupSlots;
+        /** Each signature's search plan (its regex split at a lazy gap where it has one); null without a regex. */
+        private final OnePassSearch.Plan[] plans;
 
         PerSource(final List<Signature> list) {
             sigs = list.toArray(new Signature[0]);
@@ -207,7 +209,9 @@ public final class SignatureMatcher {
             conditions = new Condition[sigs.length][];
             groupNames = new String[sigs.length][];
             groupSlots = new int[sigs.length][];
+            plans = new OnePassSearch.Plan[sigs.length];
             for (int i = 0; i < sigs.length; i++) {
+                plans[i] = sigs[i].regex() == null ? null : OnePassSearch.plan(sigs[i].regex());
                 conditions[i] = sigs[i].conditions().toArray(new Condition[0]);
                 groupNames[i] = sigs[i].groupNames().toArray(new String[0]);
                 groupSlots[i] = new int[groupNames[i].length];
@@ -265,11 +269,11 @@ public final class SignatureMatcher {
                     }
                     // one NFA pass: with every group when the labels need them, else stopping at the first match
                     if (groupNames[i].length == 0) {
-                        if (!OnePassSearch.find(s.regex(), text)) {
+                        if (!plans[i].find(text)) {
                             continue;
                         }
                     } else {
-                        final int[] positions = OnePassSearch.findGroups(s.regex(), text);
+                        final int[] positions = plans[i].findGroups(text);
                         if (positions == null) {
                             continue;
                         }

@@ -36,6 +36,9 @@ class OnePassSearchTest {
         final int[] expected = viaMatcher(p, text);
         assertArrayEquals(expected, OnePassSearch.findGroups(p, text), () -> p + " on " + text);
         assertEquals(expected != null, OnePassSearch.find(p, text), () -> p + " on " + text);
+        final OnePassSearch.Plan plan = OnePassSearch.plan(p);
+        assertArrayEquals(expected, plan.findGroups(text), () -> plan + " on " + text);
+        assertEquals(expected != null, plan.find(text), () -> plan + " on " + text);
     }
 
     @Test
@@ -61,6 +64,60 @@ class OnePassSearchTest {
             }
         }
         assertTrue(checked > 1000, "checked " + checked);
+    }
+
+    @Test
+    void theNginxUpstreamRegexesAreSearchedInTwoParts() {
+        int split = 0;
+        for (final Signature s : PackTest.pack().signatures()) {
+            if (s.regex() != null && s.regex().pattern().contains(".*?upstream: \"")) {
+                assertTrue(OnePassSearch.plan(s.regex()).isSplit(), s.id());
+                split++;
+            }
+        }
+        assertTrue(split >= 5, "split " + split);
+        assertTrue(!OnePassSearch.plan(Pattern.compile("a.*b")).isSplit(), "a greedy gap is not split");
+        assertTrue(!OnePassSearch.plan(Pattern.compile(".*?b")).isSplit(), "a leading gap is not split");
+        assertTrue(!OnePassSearch.plan(Pattern.compile("a.*?b", Pattern.CASE_INSENSITIVE)).isSplit(), "flags");
+    }
+
+    @Test
+    void aSplitSearchFallsBackWhereThePartsAloneWouldBeWrong() {
+        // P's first choice (yz) leaves no Q after it; its second (y) does
+        same(Pattern.compile("x(?:yz|y).*?z(\\d)"), "xyz1");
+        same(Pattern.compile("x(?P<p>yz|y).*?z(?P<d>\\d)"), "..xyz1..");
+        // the gap does not cross a newline: the match is the second "a"
+        same(Pattern.compile("a.*?(b)"), "a\nb a b");
+        same(Pattern.compile("(?s)a.*?(b)"), "a\nb a b");
+        // P matches, Q nowhere after it
+        same(Pattern.compile("a.*?(b)"), "b a c");
+        // P nowhere
+        same(Pattern.compile("a.*?(b)"), "bbb");
+        // groups in P and in Q, Q empty, anchors and word boundaries at the split
+        same(Pattern.compile("(x+)-.*?(y)(z)?"), "q xx-..y xy");
+        same(Pattern.compile("a.*?(b?)"), "ab");
+        same(Pattern.compile("^a.*?b$"), "a b\na b");
+        same(Pattern.compile("\\ba.*?\\bb\\b"), "ab a bb b");
+        same(Pattern.compile("a.*?"), "aaa");
+    }
+
+    @Test
+    void splitSearchesAgreeWithTheWholePatternOnRandomText() {
+        final String[] patterns = {"a(?:bc|b)?.*?c(\\w)", "(a|ab).*?(b|bc)", "^a.*?b$", "\\ba.*?b\\b",
+            "a.*?(?:b|)c", "(?P<h>a+)b.*?(?P<t>c+)(d)?", "(?s)ab.*?c(a|b)", "a.*?b.*?(c)", "x?a.*?(b*)c"};
+        final char[] alphabet = {'a', 'b', 'c', 'd', ' ', '\n', 'x'};
+        final Random random = new Random(11);
+        for (final String regex : patterns) {
+            final Pattern p = Pattern.compile(regex);
+            assertTrue(OnePassSearch.plan(p).isSplit(), regex);
+            for (int i = 0; i < 3000; i++) {
+                final char[] text = new char[random.nextInt(14)];
+                for (int k = 0; k < text.length; k++) {
+                    text[k] = alphabet[random.nextInt(alphabet.length)];
+                }
+                same(p, new String(text));
+            }
+        }
     }
 
     @Test
