@@ -30,6 +30,10 @@ import java.util.function.Consumer;
 public final class RuleEngine {
 
     private final Map<String, RuleSpec> rules = new HashMap<>();
+    /** Each rule's position in {@link #ruleList}, and the worst value per rule of the evaluation under way. */
+    private final Map<String, Integer> ruleIndex = new HashMap<>();
+    private final RuleSpec[] ruleList;
+    private final double[] worst;
     private final AlertSettings settings;
     private final KeyedStore<RuleState> store;
     private final Consumer<Alert> out;
@@ -72,8 +76,12 @@ public final class RuleEngine {
         this.store = store;
         this.out = out;
         this.stats = stats;
-        for (final RuleSpec r : pack.rules()) {
+        ruleList = pack.rules().toArray(new RuleSpec[0]);
+        worst = new double[ruleList.length];
+        for (int i = 0; i < ruleList.length; i++) {
+            final RuleSpec r = ruleList[i];
             rules.put(r.id(), r);
+            ruleIndex.put(r.id(), i); // ids are unique in a loaded pack
             if (r.kind() != RuleSpec.Kind.ABSENCE) {
                 stats.ruleThreshold(r.id(), r.threshold());
             }
@@ -149,9 +157,10 @@ public final class RuleEngine {
         }
         // the metrics get one value per rule, the worst group's: group values (client addresses, hosts) are not
         // bounded enough to be metric labels. Between boundaries the evaluated groups can only raise it.
-        final Map<String, Double> worst = new HashMap<>();
+        java.util.Arrays.fill(worst, Double.NaN);
         for (final RuleState s : todo) {
-            final RuleSpec r = rules.get(s.rule);
+            final Integer at = ruleIndex.get(s.rule);
+            final RuleSpec r = at == null ? null : ruleList[at];
             if (r == null) {
                 store.delete(s.id);
                 unsettled.remove(s.id);
@@ -161,9 +170,7 @@ public final class RuleEngine {
                 && Math.floorDiv(now, r.hopMillis()) == Math.floorDiv(last, r.hopMillis())) {
                 // same window, same input, no timer: the evaluation would change nothing (the value, the state, the
                 // evidence). A report's observer wants every point.
-                if (!Double.isNaN(s.value)) {
-                    worst.merge(r.id(), s.value, Math::max);
-                }
+                worse(at, s.value);
                 continue;
             }
             final boolean wasFiring = s.firing;
@@ -182,9 +189,7 @@ public final class RuleEngine {
                 }
             }
             final boolean kept = keep && evaluate(r, s, now);
-            if (!Double.isNaN(s.value)) {
-                worst.merge(r.id(), s.value, Math::max);
-            }
+            worse(at, s.value);
             if (kept) {
                 // written again only when the episode changed: what else an evaluation changes (the value and
                 // window it reports, buckets that fell out of every window) the next evaluation after a restore
@@ -204,13 +209,20 @@ public final class RuleEngine {
                 groups.merge(r.id(), -1, Integer::sum);
             }
         }
-        if (everyGroup) {
-            publish(worst);
-        } else {
-            worst.forEach((rule, v) -> {
-                final Stats.RuleValue g = stats.ruleValue(rule);
-                g.set(Math.max(g.get(), v));
-            });
+        for (int i = 0; i < ruleList.length; i++) {
+            if (everyGroup) {
+                stats.ruleValue(ruleList[i].id()).set(Double.isNaN(worst[i]) ? 0.0 : worst[i]);
+            } else if (!Double.isNaN(worst[i])) {
+                final Stats.RuleValue g = stats.ruleValue(ruleList[i].id());
+                g.set(Math.max(g.get(), worst[i]));
+            }
+        }
+    }
+
+    /** Keeps {@code value} (unless NaN) as rule {@code at}'s worst so far in this evaluation. */
+    private void worse(final int at, final double value) {
+        if (!Double.isNaN(value) && !(worst[at] >= value)) {
+            worst[at] = value;
         }
     }
 
@@ -222,12 +234,6 @@ public final class RuleEngine {
             }
         }
         return false;
-    }
-
-    private void publish(final Map<String, Double> worst) {
-        for (final RuleSpec r : rules.values()) {
-            stats.ruleValue(r.id()).set(worst.getOrDefault(r.id(), 0.0));
-        }
     }
 
     /** End of a replay: resolves every firing group at the last evaluation time. */

@@ -84,6 +84,7 @@ class RuleEngineTest {
         e.onPartial(partial("10.0.0.9", T0, 19, T0 + 5 * SEC));
         e.onPartial(partial("10.0.0.8", T0, 1, T0 + 5 * SEC));
         e.advance(T0 + 10 * SEC);
+        assertEquals(19, stats.ruleValue("all_auth_failures").get(), "the rule's value is its worst group's");
         // minute after minute without input: the counts can only fall
         for (long t = T0 + MIN; t <= T0 + 7 * MIN; t += MIN) {
             e.advance(t + SEC);
