@@ -77,23 +77,30 @@ final class ParallelReader implements AutoCloseable {
                     // and a lane whose queue is full never keeps another from feeding the merge
                     final LogEvent[] events;
                     unmatched.acquire();
-                    permits.acquire();
+                    Future<Item[]> matched = null; // once submitted, the worker gives the permit back
                     try {
-                        events = parseBatch();
-                    } finally {
-                        permits.release();
-                    }
-                    if (events.length == 0) {
-                        unmatched.release();
-                        break;
-                    }
-                    queue.put(workers.submit(() -> {
+                        permits.acquire();
                         try {
-                            return matchBatch(events);
+                            events = parseBatch();
                         } finally {
-                            unmatched.release();
+                            permits.release();
                         }
-                    }));
+                        if (events.length == 0) {
+                            break;
+                        }
+                        matched = workers.submit(() -> {
+                            try {
+                                return matchBatch(events);
+                            } finally {
+                                unmatched.release();
+                            }
+                        });
+                    } finally {
+                        if (matched == null) {
+                            unmatched.release(); // the end of the file, a failure, or an interrupt
+                        }
+                    }
+                    queue.put(matched);
                 }
             } catch (final InterruptedException ex) {
                 Thread.currentThread().interrupt();

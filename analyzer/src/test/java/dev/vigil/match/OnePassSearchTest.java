@@ -99,6 +99,9 @@ class OnePassSearchTest {
         same(Pattern.compile("^a.*?b$"), "a b\na b");
         same(Pattern.compile("\\ba.*?\\bb\\b"), "ab a bb b");
         same(Pattern.compile("a.*?"), "aaa");
+        // flags inside the pattern survive the split
+        same(Pattern.compile("(?i)ab.*?(c)"), "xAB..C");
+        assertTrue(OnePassSearch.plan(Pattern.compile("(?i)ab.*?(c)")).isSplit());
     }
 
     @Test
