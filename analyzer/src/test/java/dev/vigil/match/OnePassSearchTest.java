@@ -107,19 +107,47 @@ class OnePassSearchTest {
     @Test
     void splitSearchesAgreeWithTheWholePatternOnRandomText() {
         final String[] patterns = {"a(?:bc|b)?.*?c(\\w)", "(a|ab).*?(b|bc)", "^a.*?b$", "\\ba.*?b\\b",
-            "a.*?(?:b|)c", "(?P<h>a+)b.*?(?P<t>c+)(d)?", "(?s)ab.*?c(a|b)", "a.*?b.*?(c)", "x?a.*?(b*)c"};
-        final char[] alphabet = {'a', 'b', 'c', 'd', ' ', '\n', 'x'};
+            "a.*?(?:b|)c", "(?P<h>a+)b.*?(?P<t>c+)(d)?", "(?s)ab.*?c(a|b)", "a.*?b.*?(c)", "x?a.*?(b*)c",
+            "ab\\b.*?(c)"};
         final Random random = new Random(11);
         for (final String regex : patterns) {
             final Pattern p = Pattern.compile(regex);
             assertTrue(OnePassSearch.plan(p).isSplit(), regex);
-            for (int i = 0; i < 3000; i++) {
-                final char[] text = new char[random.nextInt(14)];
-                for (int k = 0; k < text.length; k++) {
-                    text[k] = alphabet[random.nextInt(alphabet.length)];
-                }
-                same(p, new String(text));
+            fuzz(p, random);
+        }
+    }
+
+    @Test
+    void literalPrefixedSearchesAgreeWithTheWholePatternOnRandomText() {
+        final String[] patterns = {"ab(c)?", "ab\\b", "ab\\B(c|)", "a(b+)c", "ab", "a", "ab$", "ab(?:c|cd)(d)?",
+            "a\\s*(?P<x>[bc]+)", "ab.*?(c)", "ab(x)?.*?(c)", "ab\\nc", "ac|ab", "[ab]c"};
+        final Random random = new Random(13);
+        int skipping = 0;
+        for (final String regex : patterns) {
+            final Pattern p = Pattern.compile(regex);
+            if (OnePassSearch.plan(p).skipsLiteral()) {
+                skipping++;
             }
+            fuzz(p, random);
+        }
+        // every pattern but the character class starts with a literal (re2j's parser makes ac|ab into a(?:c|b))
+        assertEquals(patterns.length - 1, skipping);
+        for (final Signature s : PackTest.pack().signatures()) {
+            if (s.regex() != null && s.regex().pattern().startsWith("Request failed: ")) {
+                assertTrue(OnePassSearch.plan(s.regex()).skipsLiteral(), s.id());
+            }
+        }
+    }
+
+    /** 3,000 random short texts over an alphabet of the patterns' letters, newline and space. */
+    private static void fuzz(final Pattern p, final Random random) {
+        final char[] alphabet = {'a', 'b', 'c', 'd', ' ', '\n', 'x'};
+        for (int i = 0; i < 3000; i++) {
+            final char[] text = new char[random.nextInt(14)];
+            for (int k = 0; k < text.length; k++) {
+                text[k] = alphabet[random.nextInt(alphabet.length)];
+            }
+            same(p, new String(text));
         }
     }
 
