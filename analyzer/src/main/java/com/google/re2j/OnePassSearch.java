@@ -5,9 +5,11 @@ package com.google.re2j;
  * only, and the first {@link Matcher#group(String)} then runs the machine again over the match to place the
  * groups: two NFA passes over every matching line. The NFA tracks submatches as it goes (leftmost-first, as in Go's
  * {@code regexp}), so asking for every group up front gives the same groups in one pass; and a pattern without
- * groups can stop at its first match. Both entry points below use re2j's own package-private {@code RE2.match},
- * which is why this class lives in re2j's package (the re2j jar is not sealed; a change of that method's signature
- * in a later re2j breaks the build, not a run). Linear time is untouched: this is the same machine.
+ * groups can stop at its first match. The entry points below use re2j's own package-private {@code RE2.match}, and
+ * {@link Plan} its parser ({@code Parser.parse}, {@code Regexp}, {@code RE2.compileImpl}), which is why this class
+ * lives in re2j's package (the re2j jar is not sealed; a change of those signatures in a later re2j breaks the
+ * build, not a run). Linear time is untouched: this is the same machine, and a plan searches the whole pattern at
+ * most once more.
  */
 public final class OnePassSearch {
 
