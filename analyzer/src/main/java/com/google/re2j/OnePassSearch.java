@@ -105,13 +105,15 @@ public final class OnePassSearch {
             }
             RE2 h = null;
             RE2 t = null;
+            int headCaps = 0;
             if (gap > 0) {
                 final Regexp p = part(re, 0, gap);
                 final Regexp q = part(re, gap + 1, re.subs.length);
+                headCaps = p.maxCap();
                 // Q keeps the whole pattern's group numbers behind one empty group per group of P (P's groups come
                 // from P's own search)
-                h = compile(p.toString(), p.maxCap());
-                t = compile("()".repeat(p.maxCap()) + "(?:" + q + ")", groups - 1);
+                h = compile(p.toString(), headCaps);
+                t = compile("()".repeat(headCaps) + "(?:" + q + ")", groups - 1);
                 if (t != null && !sameNames(t)) {
                     t = null;
                 }
@@ -120,19 +122,20 @@ public final class OnePassSearch {
             this.head = split ? h : null;
             this.tail = split ? t : null;
             this.gapTakesNewlines = split && re.subs[gap].subs[0].op == Regexp.Op.ANY_CHAR;
-            // the first part: P, or the whole pattern when it is not split
-            final int end = split ? gap : re == null ? 0 : re.op == Regexp.Op.CONCAT ? re.subs.length : 1;
-            this.headGroups = split ? 1 + part(re, 0, gap).maxCap() : groups;
+            this.headGroups = split ? 1 + headCaps : groups;
+            // the first part (P, or the whole pattern when it is not split) is re.subs[0, end) of a concatenation
+            final boolean concat = re != null && re.op == Regexp.Op.CONCAT;
+            final int end = split ? gap : concat ? re.subs.length : 1;
             String lit = null;
             RE2 rest = null;
-            final Regexp first = re == null ? null : re.op == Regexp.Op.CONCAT ? re.subs[0] : re;
+            final Regexp first = re == null ? null : concat ? re.subs[0] : re;
             if (first != null && first.op == Regexp.Op.LITERAL && (first.flags & RE2.FOLD_CASE) == 0
-                && first.runes.length > 0 && (split || re.op == Regexp.Op.CONCAT || end == 1)) {
+                && first.runes.length > 0) {
                 lit = new String(first.runes, 0, first.runes.length);
                 if (Character.isSurrogate(lit.charAt(lit.length() - 1))) {
                     lit = null; // the rest's view starts at L's last character: keep it a whole one
                 } else {
-                    final String after = re.op == Regexp.Op.CONCAT && end > 1 ? part(re, 1, end).toString() : "";
+                    final String after = concat && end > 1 ? part(re, 1, end).toString() : "";
                     rest = compile("(?s:.)(?:" + after + ")", headGroups - 1);
                     if (rest == null || !sameNames(rest)) {
                         lit = null;
@@ -240,8 +243,8 @@ public final class OnePassSearch {
         /** The first part's leftmost-first match with {@code ngroup} groups, {@link #NOWHERE}, or null (undecided). */
         private int[] first(final CharSequence text, final int ngroup) {
             final int n = text.length();
-            final int[] g = new int[2 * ngroup];
             if (literal == null) {
+                final int[] g = new int[2 * ngroup];
                 return head.match(text, 0, n, RE2.UNANCHORED, g, ngroup) ? g : NOWHERE;
             }
             final int at = text instanceof String ? ((String) text).indexOf(literal)
@@ -249,6 +252,7 @@ public final class OnePassSearch {
             if (at < 0) {
                 return NOWHERE;
             }
+            final int[] g = new int[2 * ngroup];
             // the rest, anchored: a view from L's last character, which "(?s:.)" takes, so that the rest sees the
             // character before it (for \b) as the whole pattern would
             final int from = at + literal.length() - 1;

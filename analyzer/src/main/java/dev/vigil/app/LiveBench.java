@@ -62,8 +62,13 @@ final class LiveBench {
 
     /** One measured round. */
     record Round(long lines, long shipNanos, long consumedNanos, long drainedNanos, long alerts, Stats stats,
-                 long cpuNanos, long streamThreadCpuNanos, long repartitioned, Map<Part, Long> cpuByPart,
+                 long cpuNanos, long repartitioned, Map<Part, Long> cpuByPart,
                  Map<String, Long> topicBytes) {
+        /** CPU time of the Kafka Streams threads, ns: what bounds the application's own rate. */
+        long streamThreadCpuNanos() {
+            return cpuByPart.get(Part.STREAMS);
+        }
+
         double rate() {
             return lines / (consumedNanos / 1e9);
         }
@@ -158,7 +163,6 @@ final class LiveBench {
         }
         final Properties client = runner.clientProperties();
         final long cpu0 = processCpu();
-        final long stream0 = streamThreadCpu();
         final Map<Long, Long> threads0 = threadCpu();
         final long t0 = System.nanoTime();
         final long lines = ship(client, cfg.inputTopics.get(0), files);
@@ -170,7 +174,6 @@ final class LiveBench {
             }
             final long consumed = awaitConsumed(admin, cfg.applicationId, input, 0) - t0;
             final long cpu = processCpu() - cpu0;
-            final long streamCpu = streamThreadCpu() - stream0;
             final Map<Part, Long> byPart = cpuByPart(threads0, cpu);
             final String repartition = cfg.applicationId + "-by-alert-id-repartition";
             final List<TopicPartition> internal = new ArrayList<>();
@@ -182,7 +185,7 @@ final class LiveBench {
                 t -> OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS).values().stream()
                 .mapToLong(o -> o.offset()).sum();
             return new Round(lines, shipped, consumed, drained, count(client, cfg.alertsTopic), runner.stats(), cpu,
-                streamCpu, repartitioned, byPart, topicBytes(admin, cfg));
+                repartitioned, byPart, topicBytes(admin, cfg));
         }
     }
 
@@ -253,18 +256,6 @@ final class LiveBench {
             .getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean
             ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
-    }
-
-    /** CPU time of the Kafka Streams threads, ns: what bounds the application's own rate. */
-    private static long streamThreadCpu() {
-        final java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (final java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t != null && t.getThreadName().contains("-StreamThread-")) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
-            }
-        }
-        return sum;
     }
 
     /** Committed records on {@code topic}: the alerts, as a bridge would read them. */

@@ -29,10 +29,9 @@ import java.util.function.Consumer;
  */
 public final class RuleEngine {
 
-    private final Map<String, RuleSpec> rules = new HashMap<>();
-    /** Each rule's position in {@link #ruleList}, and the worst value per rule of the evaluation under way. */
-    private final Map<String, Integer> ruleIndex = new HashMap<>();
+    /** The pack's rules, each rule's position among them by id, and the worst value per rule of an evaluation. */
     private final RuleSpec[] ruleList;
+    private final Map<String, Integer> ruleIndex = new HashMap<>();
     private final double[] worst;
     private final AlertSettings settings;
     private final KeyedStore<RuleState> store;
@@ -80,7 +79,6 @@ public final class RuleEngine {
         worst = new double[ruleList.length];
         for (int i = 0; i < ruleList.length; i++) {
             final RuleSpec r = ruleList[i];
-            rules.put(r.id(), r);
             ruleIndex.put(r.id(), i); // ids are unique in a loaded pack
             if (r.kind() != RuleSpec.Kind.ABSENCE) {
                 stats.ruleThreshold(r.id(), r.threshold());
@@ -95,7 +93,7 @@ public final class RuleEngine {
 
     /** Merges a partial aggregate into its group's buckets (no evaluation). */
     public void onPartial(final Partial p) {
-        final RuleSpec r = rules.get(p.rule());
+        final RuleSpec r = rule(p.rule());
         if (r == null) {
             return;
         }
@@ -219,6 +217,12 @@ public final class RuleEngine {
         }
     }
 
+    /** The rule with id {@code id}, or null when the pack has none (state of a rule since removed). */
+    private RuleSpec rule(final String id) {
+        final Integer at = ruleIndex.get(id);
+        return at == null ? null : ruleList[at];
+    }
+
     /** Keeps {@code value} (unless NaN) as rule {@code at}'s worst so far in this evaluation. */
     private void worse(final int at, final double value) {
         if (!Double.isNaN(value) && !(worst[at] >= value)) {
@@ -241,7 +245,7 @@ public final class RuleEngine {
         final List<RuleState> all = new ArrayList<>();
         store.forEach(all::add);
         for (final RuleState s : all) {
-            final RuleSpec r = rules.get(s.rule);
+            final RuleSpec r = rule(s.rule);
             if (s.firing && r != null) {
                 emit(r, s, Alert.Status.RESOLVED, now);
             }
