@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 
 /** The {@code vigil} command line: wires configuration and lifecycle; the engine lives elsewhere. */
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand takes --help and --version too
     description = "Log-stream anomaly analyzer: diagnosed alerts from nginx, PostgreSQL, Synapse and journald logs.",
     subcommands = {RunCommand.class, DemoCommand.class, ShipCommand.class, ReplayCommand.class, BridgeCommand.class,
         CheckCommand.class,
