@@ -87,6 +87,15 @@ public final class SourceDetector {
         return null;
     }
 
+    private static boolean containsIgnoreCase(final String s, final String lower) {
+        for (int i = 0, last = s.length() - lower.length(); i <= last; i++) {
+            if (s.regionMatches(true, i, lower, 0, lower.length())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Source by the line's own shape, or null when it has none we know. */
     public static Source fromLine(final String line) {
         return fromLine(line, true);
@@ -115,21 +124,23 @@ public final class SourceDetector {
         if (unwrapSyslog && SyslogLine.startsWithTimestamp(line)) {
             final SyslogLine sl = SyslogLine.parse(line);
             if (sl != null) {
-                final String ident = sl.ident().toLowerCase(Locale.ROOT);
-                if (ident.equals("nginx")) {
+                final String ident = sl.ident();
+                if (ident.equalsIgnoreCase("nginx")) {
                     return Source.NGINX;
                 }
-                if (ident.startsWith("postgres")) {
+                if (ident.regionMatches(true, 0, "postgres", 0, 8)) {
                     return Source.POSTGRES;
                 }
-                if (ident.contains("synapse")) {
+                if (containsIgnoreCase(ident, "synapse")) {
                     return Source.SYNAPSE;
                 }
                 final Source inner = fromLine(sl.message(line), false);
                 if (inner == Source.NGINX || inner == Source.SYNAPSE) {
                     return inner;
                 }
-                if (PostgresParser.looksLikePostgres(line) && (inner == Source.POSTGRES || ident.equals("app"))) {
+                // the cheap test first: most syslog lines are neither (sshd, kernel, cron)
+                if ((inner == Source.POSTGRES || ident.equalsIgnoreCase("app"))
+                    && PostgresParser.looksLikePostgres(line)) {
                     return Source.POSTGRES;
                 }
                 return Source.JOURNALD;
