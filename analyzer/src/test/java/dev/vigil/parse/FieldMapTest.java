@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class FieldMapTest {
@@ -41,6 +44,46 @@ class FieldMapTest {
         assertNull(f.get("field3"));
         f.put("again", 2);
         assertEquals(Map.of("again", 2), f);
+    }
+
+    @Test
+    void shouldAgreeWithALinkedHashMapOnRandomOperationsAsItGrowsAndShrinks() {
+        final Random random = new Random(42);
+        for (int round = 0; round < 200; round++) {
+            final FieldMap f = new FieldMap(random.nextInt(20));
+            final Map<String, Object> want = new LinkedHashMap<>();
+            final int names = 1 + random.nextInt(72);
+            for (int op = 0; op < 300; op++) {
+                // a fresh copy of the name: found by equals, not identity
+                final String name = new String("f" + random.nextInt(names));
+                final int value = random.nextInt(5);
+                switch (random.nextInt(5)) {
+                    case 0, 1 -> assertEquals(want.put(name, value), f.put(name, value), name);
+                    case 2 -> assertEquals(want.putIfAbsent(name, value), f.putIfAbsent(name, value), name);
+                    case 3 -> assertEquals(want.remove(name), f.remove(name), name);
+                    default -> {
+                        assertEquals(want.get(name), f.get(name), name);
+                        assertEquals(want.containsKey(name), f.containsKey(name), name);
+                    }
+                }
+                assertEquals(want.size(), f.size());
+            }
+            assertEquals(new ArrayList<>(want.entrySet()), new ArrayList<>(f.entrySet()), "same pairs, same order");
+            for (int i = 0; i < names; i++) {
+                assertEquals(want.get("f" + i), f.get("f" + i));
+            }
+            assertNull(f.get("absent"));
+            assertNull(f.get(42), "a name is a string");
+        }
+    }
+
+    @Test
+    void shouldTakeAValueForANameMappedToNullOnPutIfAbsent() {
+        final FieldMap f = new FieldMap(1);
+        f.put("user", null);
+        assertNull(f.putIfAbsent("user", "alice"));
+        assertEquals("alice", f.putIfAbsent("user", "bob"));
+        assertEquals(Map.of("user", "alice"), f);
     }
 
     @Test
