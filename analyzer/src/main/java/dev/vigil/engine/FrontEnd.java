@@ -56,28 +56,26 @@ public final class FrontEnd {
         matches.clear();
         matcher.match(e, collect);
         moveTo(time, sink, partials);
-        emit(e, matches, null, sink, partials);
+        hits(matches, sink);
+        if (sampler.active() && sampler.sample(e, matches, streamTime, partials)) {
+            sink.late(e);
+        }
     }
 
     /**
-     * Like {@link #onEvent} for an event whose matches were computed already (by a parallel reader with its own
-     * {@link SignatureMatcher}): the result is the same as if this front end had matched it.
+     * Like {@link #onEvent} for an event whose matches and rules were worked out already (by a parallel reader
+     * with its own {@link SignatureMatcher} and {@link dev.vigil.rule.RuleSampler}): entries {@code from} to
+     * {@code to} of {@code selected} are the rules it feeds. The result is the same as if this front end had
+     * matched and selected it.
      */
     public void onMatched(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched,
+                          final dev.vigil.rule.RuleSampler.Selections selected, final int from, final int to,
                           final SignalSink sink, final dev.vigil.rule.PartialStore partials) {
-        onMatched(e, matched, null, sink, partials);
-    }
-
-    /**
-     * Like {@link #onMatched(LogEvent, java.util.List, SignalSink, dev.vigil.rule.PartialStore)} with the rules'
-     * {@linkplain dev.vigil.rule.RuleSampler#select selection} worked out already too (by the same parallel reader),
-     * or null to work it out here.
-     */
-    public void onMatched(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched,
-                          final dev.vigil.rule.RuleSampler.Selection selected, final SignalSink sink,
-                          final dev.vigil.rule.PartialStore partials) {
         moveTo(Math.max(streamTime, e.time()), sink, partials);
-        emit(e, matched, selected, sink, partials);
+        hits(matched, sink);
+        if (sampler.active() && sampler.add(e, selected, from, to, streamTime, partials)) {
+            sink.late(e);
+        }
     }
 
     /**
@@ -98,17 +96,11 @@ public final class FrontEnd {
         }
     }
 
-    private void emit(final LogEvent e, final java.util.List<dev.vigil.match.Match> matched,
-                      final dev.vigil.rule.RuleSampler.Selection selected, final SignalSink sink,
-                      final dev.vigil.rule.PartialStore partials) {
+    private void hits(final java.util.List<dev.vigil.match.Match> matched, final SignalSink sink) {
         for (int i = 0; i < matched.size(); i++) {
             final dev.vigil.match.Match m = matched.get(i);
             stats.matched(m.signature().id());
             sink.hit(Hit.of(m));
-        }
-        if (sampler.active() && (selected == null ? sampler.sample(e, matched, streamTime, partials)
-            : sampler.add(e, selected, streamTime, partials))) {
-            sink.late(e);
         }
     }
 

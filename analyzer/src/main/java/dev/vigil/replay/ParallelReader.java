@@ -38,16 +38,21 @@ final class ParallelReader implements AutoCloseable {
     private static final int BATCH = 256;
     private static final int QUEUED_BATCHES = 16;
 
-    /** One event, its signature matches and the rules it feeds. */
+    /** One event, its signature matches and the rules it feeds: entries from to to of its batch's selections. */
     static final class Item {
         final LogEvent event;
         final List<Match> matches;
-        final RuleSampler.Selection selection;
+        final RuleSampler.Selections selections;
+        final int from;
+        final int to;
 
-        Item(final LogEvent event, final List<Match> matches, final RuleSampler.Selection selection) {
+        Item(final LogEvent event, final List<Match> matches, final RuleSampler.Selections selections,
+             final int from, final int to) {
             this.event = event;
             this.matches = matches;
-            this.selection = selection;
+            this.selections = selections;
+            this.from = from;
+            this.to = to;
         }
     }
 
@@ -176,11 +181,15 @@ final class ParallelReader implements AutoCloseable {
     private Item[] matchBatch(final LogEvent[] events) {
         final Matching m = matching.get();
         final Item[] items = new Item[events.length];
+        final RuleSampler.Selections selections = new RuleSampler.Selections(4 * events.length);
+        final boolean rules = m.sampler.active();
+        int from = 0;
         for (int i = 0; i < events.length; i++) {
             final LogEvent e = events[i];
             final List<Match> matches = m.matcher.matchAll(e);
-            items[i] = new Item(e, matches, m.sampler.active() ? m.sampler.select(e, matches)
-                : RuleSampler.Selection.NONE);
+            final int to = rules ? m.sampler.selectInto(selections, e, matches) : from;
+            items[i] = new Item(e, matches, selections, from, to);
+            from = to;
         }
         return items;
     }

@@ -139,7 +139,8 @@ public final class ReplayRunner {
                     "bytes");
                 mergeByTime(lanes, it -> it.event.time(), (it, lane) -> {
                     if (pass.admit(it.event)) {
-                        engine.front.onMatched(it.event, it.matches, it.selection, engine.sink, engine.partials);
+                        engine.front.onMatched(it.event, it.matches, it.selections, it.from, it.to, engine.sink,
+                            engine.partials);
                     }
                 });
                 for (final ParallelReader.Lane l : reader.lanes) {

@@ -38,7 +38,7 @@ class RuleSamplerTest {
 
     /** rule id → [numerator, group values…] of what {@code e} feeds. */
     private static Map<String, List<String>> fed(final RuleSampler s, final PatternPack pack, final LogEvent e) {
-        final RuleSampler.Selection sel = s.select(e, List.<Match>of());
+        final RuleSampler.Selections sel = s.select(e, List.<Match>of());
         final Map<String, List<String>> out = new TreeMap<>();
         for (int k = 0; k < sel.size(); k++) {
             final List<String> v = new java.util.ArrayList<>();
@@ -73,10 +73,38 @@ class RuleSamplerTest {
         final PatternPack pack = TestPacks.of(List.of(), List.of(
             ratio("a", "kind == access", "status >= 500", "host"),
             ratio("b", "kind == access", "status == 429", "host")));
-        final RuleSampler.Selection sel = new RuleSampler(pack, new Stats())
+        final RuleSampler.Selections sel = new RuleSampler(pack, new Stats())
             .select(nginx("access", "web1", "10.0.0.1", 502), List.of());
         assertEquals(2, sel.size());
         assertArrayEquals(new String[] {"web1"}, sel.groups(0));
         assertSame(sel.groups(0), sel.groups(1), "one array for both rules");
+    }
+
+    @Test
+    void eventsSelectedIntoOneBatchKeepTheirOwnRangesAsItGrows() {
+        final PatternPack pack = TestPacks.of(List.of(), List.of(
+            ratio("a", "kind == access", "status >= 500", "host"),
+            ratio("b", "kind == access", "status == 429", "client"),
+            ratio("c", "kind == error", "status >= 500", "host")));
+        final RuleSampler s = new RuleSampler(pack, new Stats());
+        final RuleSampler.Selections batch = new RuleSampler.Selections(1); // grows while filling
+        final List<LogEvent> events = List.of(nginx("access", "web1", "10.0.0.1", 502),
+            nginx("error", "web2", "10.0.0.2", 503), nginx("debug", "web3", "10.0.0.3", 200),
+            nginx("access", "web4", "10.0.0.4", 429));
+        final int[] ends = new int[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            ends[i] = s.selectInto(batch, events.get(i), List.of());
+        }
+        assertArrayEquals(new int[] {2, 3, 3, 5}, ends, "a, b | c | nothing | a, b");
+        for (int i = 0; i < events.size(); i++) {
+            final RuleSampler.Selections alone = new RuleSampler(pack, new Stats()).select(events.get(i), List.of());
+            final int from = i == 0 ? 0 : ends[i - 1];
+            assertEquals(alone.size(), ends[i] - from);
+            for (int k = 0; k < alone.size(); k++) {
+                assertEquals(alone.rule(k), batch.rule(from + k));
+                assertEquals(alone.numerator(k), batch.numerator(from + k));
+                assertArrayEquals(alone.groups(k), batch.groups(from + k));
+            }
+        }
     }
 }
