@@ -62,9 +62,9 @@ public final class SignatureMatcher {
                     }
                 }
                 all.sort((a, b) -> a.id().compareTo(b.id()));
-                m.put(kind, new PerSource(all));
+                m.put(kind, new PerSource(pack, all));
             }
-            m.put(null, new PerSource(anyKind));
+            m.put(null, new PerSource(pack, anyKind));
             bySource.put(src, m);
         });
     }
@@ -104,11 +104,34 @@ public final class SignatureMatcher {
         }
     }
 
-    /** All matches of {@code e} as a list (convenience for tests and `vigil check`). */
+    /** All matches of {@code e} as an unmodifiable list (a parallel replay's workers; tests; `vigil check`). */
     public List<Match> matchAll(final LogEvent e) {
-        final List<Match> out = new ArrayList<>(2);
-        match(e, out::add);
-        return out;
+        final Collector c = new Collector();
+        match(e, c);
+        return c.list();
+    }
+
+    /** Collects matches with one small object for the common event that has none or one. */
+    private static final class Collector implements Consumer<Match> {
+        private Match first;
+        private List<Match> more;
+
+        @Override
+        public void accept(final Match m) {
+            if (first == null) {
+                first = m;
+            } else {
+                if (more == null) {
+                    more = new ArrayList<>(4);
+                    more.add(first);
+                }
+                more.add(m);
+            }
+        }
+
+        List<Match> list() {
+            return more != null ? Collections.unmodifiableList(more) : first != null ? List.of(first) : List.of();
+        }
     }
 
     /**
@@ -175,6 +198,15 @@ public final class SignatureMatcher {
         private final int[] literalOwner;
         /** Signatures the prefilter cannot rule out (no regex or no literal), ascending. */
         private final int[] unfiltered;
+        /**
+         * The field that several unfiltered signatures require to equal a small whole number ({@code status ==
+         * 502}), or null; then {@code unfilteredFor[v]} are the unfiltered signatures that an event whose field is
+         * the number v may match (ascending), and {@link #unkeyed} those an event with any other value may match.
+         * Six HTTP status signatures then cost an access line one lookup, not six condition tests.
+         */
+        private final String keyField;
+        private final int[][] unfilteredFor;
+        private final int[] unkeyed;
         private final boolean[] literalHit;
         private final boolean[] candidate;
         /** Each signature's field conditions, as an array (walked for every line). */
@@ -187,7 +219,7 @@ public final class SignatureMatcher {
         /** Each signature's search plan (its regex split at a lazy gap where it has one); null without a regex. */
         private final OnePassSearch.Plan[] plans;
 
-        PerSource(final List<Signature> list) {
+        PerSource(final PatternPack pack, final List<Signature> list) {
             sigs = list.toArray(new Signature[0]);
             final List<String> literals = new ArrayList<>();
             final List<Integer> owners = new ArrayList<>();
@@ -211,7 +243,9 @@ public final class SignatureMatcher {
             groupSlots = new int[sigs.length][];
             plans = new OnePassSearch.Plan[sigs.length];
             for (int i = 0; i < sigs.length; i++) {
-                plans[i] = sigs[i].regex() == null ? null : OnePassSearch.plan(sigs[i].regex());
+                // made once per pack: a plan is immutable, and making one parses and compiles parts of the regex,
+                // which each matcher (one per replay worker, one per live task) did again for the whole pack
+                plans[i] = sigs[i].regex() == null ? null : pack.shared(sigs[i].regex(), OnePassSearch::plan);
                 conditions[i] = sigs[i].conditions().toArray(new Condition[0]);
                 groupNames[i] = sigs[i].groupNames().toArray(new String[0]);
                 groupSlots[i] = new int[groupNames[i].length];
@@ -220,6 +254,80 @@ public final class SignatureMatcher {
                 }
             }
             unfiltered = open.stream().mapToInt(Integer::intValue).toArray();
+            keyField = keyField(sigs, unfiltered);
+            if (keyField == null) {
+                unfilteredFor = null;
+                unkeyed = unfiltered;
+            } else {
+                final int[] required = new int[sigs.length];
+                int max = -1;
+                final List<Integer> rest = new ArrayList<>();
+                for (final int i : unfiltered) {
+                    required[i] = requiredWholeNumber(sigs[i], keyField);
+                    max = Math.max(max, required[i]);
+                    if (required[i] < 0) {
+                        rest.add(i);
+                    }
+                }
+                unkeyed = rest.stream().mapToInt(Integer::intValue).toArray();
+                unfilteredFor = new int[max + 1][];
+                for (int v = 0; v <= max; v++) {
+                    final int value = v;
+                    final int[] own = java.util.Arrays.stream(unfiltered)
+                        .filter(i -> required[i] < 0 || required[i] == value).toArray();
+                    unfilteredFor[v] = own.length == unkeyed.length ? unkeyed : own;
+                }
+            }
+        }
+
+        /** The whole number in [0, 65535] that {@code s} requires {@code field} to equal ({@code ==}), or -1. */
+        private static int requiredWholeNumber(final Signature s, final String field) {
+            for (final Condition c : s.conditions()) {
+                final String v = c.requiredValue(field);
+                if (v != null && v.matches("[0-9]{1,5}") && Integer.parseInt(v) <= 65_535) {
+                    return Integer.parseInt(v);
+                }
+            }
+            return -1;
+        }
+
+        private static final java.util.Set<String> NOT_FIELDS = java.util.Set.of("level", "message", "host");
+
+        /** The field most of the {@code open} signatures key on by a whole number, when two or more do; else null. */
+        private static String keyField(final Signature[] sigs, final int[] open) {
+            final Map<String, Integer> counts = new java.util.TreeMap<>();
+            for (final int i : open) {
+                for (final Condition c : sigs[i].conditions()) {
+                    // level, message and host are not read from the fields
+                    if (!NOT_FIELDS.contains(c.field()) && requiredWholeNumber(sigs[i], c.field()) >= 0) {
+                        counts.merge(c.field(), 1, Integer::sum);
+                        break;
+                    }
+                }
+            }
+            return counts.entrySet().stream().filter(en -> en.getValue() >= 2)
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        }
+
+        /**
+         * The unfiltered signatures {@code e} may match. An event whose key field is no whole number in range
+         * cannot satisfy any keyed signature's {@code ==} (their values are such numbers), nor can one without the
+         * field; a string value may still compare equal as a number, so it gets every unfiltered signature.
+         */
+        private int[] unfilteredFor(final LogEvent e) {
+            if (keyField == null) {
+                return unfiltered;
+            }
+            final Object v = e.fields().get(keyField);
+            if (v instanceof Long) {
+                final long n = (Long) v;
+                return n >= 0 && n < unfilteredFor.length ? unfilteredFor[(int) n] : unkeyed;
+            }
+            if (v instanceof Number) {
+                final double d = ((Number) v).doubleValue();
+                return d >= 0 && d < unfilteredFor.length && d == Math.rint(d) ? unfilteredFor[(int) d] : unkeyed;
+            }
+            return v == null ? unkeyed : unfiltered;
         }
 
         void match(final LogEvent e, final Consumer<Match> out) {
@@ -248,15 +356,16 @@ public final class SignatureMatcher {
                 }
             }
             // the candidates and the unfiltered signatures, merged in signature order
+            final int[] open = unfilteredFor(e);
             int a = 0;
             int b = 0;
-            while (a < nf || b < unfiltered.length) {
+            while (a < nf || b < open.length) {
                 final int i;
-                if (b >= unfiltered.length || a < nf && found[a] < unfiltered[b]) {
+                if (b >= open.length || a < nf && found[a] < open[b]) {
                     i = found[a++];
                     candidate[i] = false;
                 } else {
-                    i = unfiltered[b++];
+                    i = open[b++];
                 }
                 final Signature s = sigs[i];
                 if (!conditionsHold(conditions[i], e)) {

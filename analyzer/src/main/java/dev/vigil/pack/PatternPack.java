@@ -48,6 +48,8 @@ public final class PatternPack {
     private final List<RuleSpec> rules;
     private final Map<String, Set<String>> runbookAnchors;
     private final Map<String, Signature> byId = new HashMap<>();
+    /** Values worked out from the pack once and shared by its readers (see {@link #shared}). */
+    private final Map<Object, Object> shared = new java.util.concurrent.ConcurrentHashMap<>();
 
     private PatternPack(final Path dir, final String version, final List<Signature> signatures,
                         final List<RuleSpec> rules, final Map<String, Set<String>> runbookAnchors) {
@@ -59,6 +61,16 @@ public final class PatternPack {
         for (final Signature s : this.signatures) {
             byId.put(s.id(), s);
         }
+    }
+
+    /**
+     * The value {@code make} derives from {@code key} (a part of this pack), made once and then shared by every
+     * caller, on any thread: it must be immutable. Compiled search plans live here, so that a replay's workers
+     * and a live application's tasks do not each compile the pack again.
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> V shared(final K key, final java.util.function.Function<K, V> make) {
+        return (V) shared.computeIfAbsent(key, k -> make.apply((K) k));
     }
 
     /** A pack made of the given signatures (tests, benchmarks); runbooks are not checked. */
