@@ -48,7 +48,8 @@ final class BenchCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--warmup", paramLabel = "N", description = "Rounds run first and not counted, so that the JIT "
-        + "has compiled the hot path (default 1; 2 with --live, whose JVM also compiles the broker and clients).")
+        + "has compiled the hot path (default 1; 2 with --live, whose JVM also compiles the broker and clients). "
+        + "Replay rounds go on warming up, at most 10 more, while the JIT compiles for over 2 %% of a round.")
     Integer warmup;
 
     @Option(names = "--live", description = "Measure live mode end to end instead: ship the corpus through an "
@@ -134,19 +135,31 @@ final class BenchCommand implements Callable<Integer> {
 
             final int cores = Runtime.getRuntime().availableProcessors();
             for (final int threads : cores > 1 ? new int[] {1, cores} : new int[] {1}) {
-                best = new Best(warm);
+                ReplayRound round = null;
+                // the warm-up asked for, then more while the JIT still compiles for more than 2 % of a round (the
+                // threads of a parallel replay run code shapes the one-thread rounds did not), at most 10 more
+                int warmed = 0;
+                while (warmed < warm || warmed > 0 && warmed < warm + 10 && round.jitShare() > 0.02) {
+                    round = replay(p, parsers, input, threads);
+                    warmed++;
+                }
+                best = new Best(0);
+                long jitMillis = 0;
                 ReplayRunner.Result last = null;
-                for (int i = 0; i < warm + counted; i++) {
+                for (int i = 0; i < counted; i++) {
                     // one thread: the calling thread's CPU; several: the whole process's (JIT and GC included)
                     final long c0 = threads == 1 ? threadCpu() : processCpu();
-                    last = new ReplayRunner(p, parsers, pack.alertSettings(),
-                        ReplayOptions.defaults().withThreads(threads)).run(input, a -> { }, d -> { });
+                    round = replay(p, parsers, input, threads);
+                    last = round.result();
                     best.round(i, last.stats().totalRead(), last.nanos(),
                         (threads == 1 ? threadCpu() : processCpu()) - c0);
+                    jitMillis += round.jitMillis();
                 }
                 System.out.printf(Locale.ROOT, "replay end-to-end, %d thread%s %,12.0f lines/s   (%,d lines, %,d "
-                    + "alerts, %,d dead-lettered; %,.0f per CPU-s)%n", threads, threads == 1 ? ": " : "s:", best.wall,
-                    last.stats().totalRead(), last.stats().totalAlerts(), last.stats().totalDeadLettered(), best.cpu);
+                    + "alerts, %,d dead-lettered; %,.0f per CPU-s) after %d warm-up round%s; JIT %,d ms in the "
+                    + "measured rounds%n", threads, threads == 1 ? ": " : "s:", best.wall, last.stats().totalRead(),
+                    last.stats().totalAlerts(), last.stats().totalDeadLettered(), best.cpu, warmed,
+                    warmed == 1 ? "" : "s", jitMillis);
             }
             return 0;
         } finally {
@@ -183,6 +196,28 @@ final class BenchCommand implements Callable<Integer> {
                 cpu = Math.max(cpu, work / (cpuNanos / 1e9));
             }
         }
+    }
+
+    /** One replay round and how long the JIT compiled while it ran. */
+    private record ReplayRound(ReplayRunner.Result result, long jitMillis) {
+        /** The share of the round's wall time the JIT spent compiling. */
+        double jitShare() {
+            return result.nanos() <= 0 ? 0 : jitMillis * 1e6 / result.nanos();
+        }
+    }
+
+    private ReplayRound replay(final PatternPack p, final Parsers parsers, final List<Path> input,
+                               final int threads) throws IOException {
+        final long jit0 = jitMillis();
+        final ReplayRunner.Result r = new ReplayRunner(p, parsers, pack.alertSettings(),
+            ReplayOptions.defaults().withThreads(threads)).run(input, a -> { }, d -> { });
+        return new ReplayRound(r, jitMillis() - jit0);
+    }
+
+    /** Total time the JIT compilers have spent, in ms (0 when the JVM does not say). */
+    private static long jitMillis() {
+        final java.lang.management.CompilationMXBean c = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
     }
 
     private static long threadCpu() {
