@@ -102,6 +102,21 @@ final class Scan {
     }
 
     /** Splits {@code METHOD URI [PROTOCOL]} into method, path, query, protocol; leaves them out if malformed. */
+    /** The methods and protocols nearly every request has: taken as constants instead of copied out per line. */
+    private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"};
+    private static final String[] PROTOCOLS = {"HTTP/1.1", "HTTP/2.0", "HTTP/1.0", "HTTP/2", "HTTP/3", "HTTP/3.0"};
+
+    /** {@code s[from, to)}: one of {@code common} when it is that text, else a copy. */
+    private static String known(final String[] common, final String s, final int from, final int to) {
+        final int len = to - from;
+        for (final String c : common) {
+            if (c.length() == len && s.startsWith(c, from)) {
+                return c;
+            }
+        }
+        return s.substring(from, to);
+    }
+
     static void putRequestParts(final Map<String, Object> f, final String request) {
         final int sp1 = request.indexOf(' ');
         if (sp1 <= 0 || sp1 > 32) {
@@ -118,7 +133,7 @@ final class Scan {
         String protocol = null;
         if (sp2 > sp1 && request.startsWith("HTTP/", sp2 + 1)) {
             uriEnd = sp2;
-            protocol = request.substring(sp2 + 1);
+            protocol = known(PROTOCOLS, request, sp2 + 1, request.length());
         } else if (sp2 > sp1) {
             return;
         } else {
@@ -127,7 +142,7 @@ final class Scan {
         if (uriEnd <= sp1 + 1) {
             return;
         }
-        f.put("method", request.substring(0, sp1));
+        f.put("method", known(METHODS, request, 0, sp1));
         final int q = request.indexOf('?', sp1 + 1);
         if (q >= 0 && q < uriEnd) {
             f.put("path", request.substring(sp1 + 1, q));

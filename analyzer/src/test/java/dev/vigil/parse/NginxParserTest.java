@@ -161,6 +161,19 @@ class NginxParserTest {
             "protocol", "HTTP/1.0", "status", 200L, "bytes", 134L), e.fields());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"PATCH /x HTTP/2.0", "GETX /x HTTP/1.1", "PROPFIND /x HTTP/1.12", "POS /x HTTP/3",
+        "DELETE /x HTTP/1", "OPTIONS * HTTP/1.0"})
+    void shouldSplitRequestsIntoMethodPathAndProtocolWhetherCommonOrNot(final String request)
+        throws ParseException {
+        final LogEvent e = Fixtures.parse(parser, "10.0.0.1 - - [20/Jul/2009:22:59:26 +0000] \"" + request
+            + "\" 200 134");
+        final String[] parts = request.split(" ");
+        assertEquals(parts[0], e.field("method"));
+        assertEquals(parts[1], e.field("path"));
+        assertEquals(parts[2], e.field("protocol"));
+    }
+
     @Test
     void shouldAcceptDashForByteCount() throws ParseException {
         assertNull(Fixtures.parse(parser, "10.0.0.1 - - [20/Jul/2009:22:59:26 +0000] \"GET / HTTP/1.0\" 304 -")
