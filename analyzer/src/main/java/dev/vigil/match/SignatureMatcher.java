@@ -28,6 +28,10 @@ public final class SignatureMatcher {
 
     /** Signatures of a source that may run on an event, by the event's {@code kind} (null: any kind). */
     private final Map<Source, Map<String, PerSource>> bySource = new EnumMap<>(Source.class);
+    /** {@link #bySource} by source ordinal, and per source the last kind looked up and what it found. */
+    private final Map<String, PerSource>[] bySourceOrdinal;
+    private final Object[] lastKind = new Object[Source.values().length];
+    private final PerSource[] lastPerSource = new PerSource[Source.values().length];
 
     public SignatureMatcher(final PatternPack pack) {
         final Map<Source, List<Signature>> grouped = new EnumMap<>(Source.class);
@@ -67,6 +71,10 @@ public final class SignatureMatcher {
             m.put(null, new PerSource(pack, anyKind));
             bySource.put(src, m);
         });
+        @SuppressWarnings("unchecked")
+        final Map<String, PerSource>[] byOrdinal = new Map[Source.values().length];
+        bySource.forEach((src, m) -> byOrdinal[src.ordinal()] = m);
+        this.bySourceOrdinal = byOrdinal;
     }
 
     /** The kinds a signature's {@code kind != X} conditions rule out. */
@@ -93,12 +101,20 @@ public final class SignatureMatcher {
 
     /** Calls {@code out} for each signature that matches {@code e}, in signature-id order. */
     public void match(final LogEvent e, final Consumer<Match> out) {
-        final Map<String, PerSource> m = bySource.get(e.source());
+        final int src = e.source().ordinal();
+        final Map<String, PerSource> m = bySourceOrdinal[src];
         if (m != null) {
             final Object kind = e.fields().get("kind");
-            PerSource ps = kind == null ? null : m.get(kind.toString());
-            if (ps == null) {
-                ps = m.get(null);
+            PerSource ps;
+            if (kind == lastKind[src] && kind != null) { // the parsers' constants: "access" line after line
+                ps = lastPerSource[src];
+            } else {
+                ps = kind == null ? null : m.get(kind.toString());
+                if (ps == null) {
+                    ps = m.get(null);
+                }
+                lastKind[src] = kind;
+                lastPerSource[src] = ps;
             }
             ps.match(e, out);
         }
