@@ -89,12 +89,39 @@ public final class FieldMap extends AbstractMap<String, Object> {
             throw new NullPointerException("field name");
         }
         final int h = key.hashCode();
-        int i = slot(key, h);
+        final int i = slot(key, h);
         if (keys[i] != null) {
             final Object old = values[i];
             values[i] = value;
             return old;
         }
+        insert(i, key, h, value);
+        return null;
+    }
+
+    /** One probe where {@link Map#putIfAbsent}'s default takes two (parsers fill optional fields with it). */
+    @Override
+    public Object putIfAbsent(final String key, final Object value) {
+        checkWritable();
+        if (key == null) {
+            throw new NullPointerException("field name");
+        }
+        final int h = key.hashCode();
+        final int i = slot(key, h);
+        if (keys[i] == null) {
+            insert(i, key, h, value);
+            return null;
+        }
+        if (values[i] == null) {
+            values[i] = value;
+            return null;
+        }
+        return values[i];
+    }
+
+    /** Adds {@code key} at the empty table position {@code at} (its slot before any growth). */
+    private void insert(final int at, final String key, final int h, final Object value) {
+        int i = at;
         if (size == order.length) {
             rebuild(keys.length * 2, null);
             i = slot(key, h);
@@ -103,7 +130,6 @@ public final class FieldMap extends AbstractMap<String, Object> {
         hashes[i] = h;
         values[i] = value;
         order[size++] = (short) i;
-        return null;
     }
 
     /** Moves the entries (but {@code without}) into a table of {@code tableSize}, keeping their order. */
