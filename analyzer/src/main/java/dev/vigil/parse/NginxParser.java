@@ -67,7 +67,9 @@ public final class NginxParser implements Parser {
     /** Only error-log entries can carry continuation lines (FastCGI stderr); access lines are parsed at once. */
     @Override
     public boolean mayContinue(final String firstLine) {
-        return firstLine != null && (isError(firstLine) || isError(syslogBody(firstLine)));
+        // an access line (most of the volume) is neither and has no syslog time to parse
+        return firstLine != null && (isError(firstLine)
+            || SyslogLine.startsWithTimestamp(firstLine) && isError(syslogBody(firstLine)));
     }
 
     private static boolean startsEntry(final String line) {

@@ -112,10 +112,17 @@ public final class SyslogLine {
         if (line == null || line.length() < 16) {
             return null;
         }
-        final int[] t = new int[6];
         long iso = LogEvent.NO_TIME;
         int pos = shortTimeEnd(line);
-        if (pos > 0) {
+        final boolean shortForm = pos > 0;
+        if (!shortForm) {
+            pos = isoTimeEnd(line);
+            if (pos < 0) {
+                return null; // other shapes (most of what is asked) allocate nothing
+            }
+        }
+        final int[] t = new int[6]; // an ISO time leaves them zero
+        if (shortForm) {
             final int ts = shortTimeStart(line);
             t[0] = Timestamps.month3(line, 0);
             t[1] = line.charAt(4) == ' ' || ts == 6 ? line.charAt(ts - 2) - '0' : Timestamps.digits(line, 4, 2);
@@ -124,10 +131,6 @@ public final class SyslogLine {
             t[4] = Timestamps.digits(line, ts + 6, 2);
             t[5] = Timestamps.fractionMillis(line, ts + 8, pos);
         } else {
-            pos = isoTimeEnd(line);
-            if (pos < 0) {
-                return null;
-            }
             final long local = Timestamps.dateTime19(line, 0, '-');
             final int fe = Timestamps.fractionEnd(line, 19);
             final int off = Timestamps.zoneOffsetSeconds(line, fe, pos);
