@@ -58,6 +58,8 @@ public final class RuleSampler {
     private final int[] groupKeysOf;
     /** Group values of {@link #groupKeys} for the event numbered {@link #eventNo}. */
     private final String[][] groupValuesOf;
+    /** Per group_by list: where the current event's values are worked out before they are compared. */
+    private final String[][] groupScratch;
     private final int[] groupEventOf;
     /** Numbers the events this sampler selects for, so the per-event caches above need no clearing. */
     private int eventNo;
@@ -111,6 +113,10 @@ public final class RuleSampler {
         this.verdictOf = new int[conditions.length];
         this.groupKeys = groupLists.toArray(new String[0][]);
         this.groupValuesOf = new String[groupKeys.length][];
+        this.groupScratch = new String[groupKeys.length][];
+        for (int g = 0; g < groupKeys.length; g++) {
+            groupScratch[g] = new String[groupKeys[g].length];
+        }
         this.groupEventOf = new int[groupKeys.length];
         this.todo = new int[rules.length];
         this.scratch = new Selections(rules.length);
@@ -406,18 +412,27 @@ public final class RuleSampler {
     /**
      * The group values of group_by list {@code g} for the current event, made once per event and shared by the
      * rules that group alike (read-only from then on: selections, partial keys and the last-partial cache hold it).
+     * When they equal the previous event's, that array is given again: consecutive events mostly share their
+     * group (one host), and the thread that adds them to partials then finds its cached partial by identity.
      */
     private String[] groupValuesOf(final int g, final LogEvent e, final List<Match> matches) {
         if (groupEventOf[g] != eventNo) {
-            groupValuesOf[g] = groupValues(groupKeys[g], e, matches);
+            final String[] values = groupScratch[g];
+            groupValues(groupKeys[g], e, matches, values);
+            if (groupValuesOf[g] == null || !java.util.Arrays.equals(values, groupValuesOf[g])) {
+                groupValuesOf[g] = values.clone();
+            }
             groupEventOf[g] = eventNo;
         }
         return groupValuesOf[g];
     }
 
-    /** Group values in group_by order: a match's captures or labels first, else the event's fields, host, source. */
-    private static String[] groupValues(final String[] keys, final LogEvent e, final List<Match> matches) {
-        final String[] values = new String[keys.length];
+    /**
+     * Group values in group_by order, into {@code values}: a match's captures or labels first, else the event's
+     * fields, host, source.
+     */
+    private static void groupValues(final String[] keys, final LogEvent e, final List<Match> matches,
+                                    final String[] values) {
         for (int j = 0; j < values.length; j++) {
             final String k = keys[j];
             // what a signature extracted is more specific than the event's own field (a journald line of systemd
@@ -443,7 +458,6 @@ public final class RuleSampler {
             }
             values[j] = v;
         }
-        return values;
     }
 
     /**
