@@ -17,8 +17,10 @@ final class AhoCorasick {
     private final byte[] classOf = new byte[128];
     private final int classes;
     /**
-     * next[row + class] = the next state's row (state * classes), negated when that state ends a literal, so
-     * the scan loop needs no multiplication and no second array read per character.
+     * next[row + class] = the next state's row (state * classes), so the scan loop needs no multiplication and no
+     * second array read per character; for a state that ends a literal, -(state + 1) instead, so the scan finds
+     * its outputs without a division (about ten times a multiplication's latency, and accepting states are
+     * frequent where literals are short).
      */
     private final int[] next;
     /** Pattern ids ending at each state (own and inherited through failure links), or null. */
@@ -99,7 +101,7 @@ final class AhoCorasick {
         // pre-multiply, and mark accepting states by the sign (state 0, the root, never accepts)
         for (int i = 0; i < next.length; i++) {
             final int to = next[i];
-            next[i] = outputs[to] == null ? to * classes : -(to * classes);
+            next[i] = outputs[to] == null ? to * classes : -(to + 1);
         }
     }
 
@@ -141,8 +143,9 @@ final class AhoCorasick {
             final int c = ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
             row = dfa[row + (c < 128 ? cls[c] : otherClass)];
             if (row < 0) {
-                row = -row;
-                for (final int p : outputs[row / width]) {
+                final int state = -row - 1;
+                row = state * width;
+                for (final int p : outputs[state]) {
                     if (!hit[p]) {
                         hit[p] = true;
                         found++;

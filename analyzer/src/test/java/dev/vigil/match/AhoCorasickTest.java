@@ -42,4 +42,36 @@ class AhoCorasickTest {
         assertEquals(1, ac.scan("abc abc abc", hit));
         assertEquals(0, ac.scan("abc", hit));
     }
+
+    @Test
+    void shouldFindExactlyTheLiteralsANaiveSearchFindsInRandomText() {
+        final java.util.Random random = new java.util.Random(7);
+        final String alphabet = "abAB c"; // few letters: overlaps, suffixes and repeats are the rule
+        for (int round = 0; round < 500; round++) {
+            final java.util.List<String> literals = new java.util.ArrayList<>();
+            for (int n = 1 + random.nextInt(12); literals.size() < n; ) {
+                final StringBuilder lit = new StringBuilder();
+                for (int k = 1 + random.nextInt(4); k > 0; k--) {
+                    lit.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                literals.add(lit.toString().toLowerCase(java.util.Locale.ROOT));
+            }
+            final AhoCorasick ac = new AhoCorasick(literals);
+            final boolean[] hit = new boolean[literals.size()];
+            final StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(40); k > 0; k--) {
+                text.append(random.nextInt(20) == 0 ? 'é' : alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            final int found = ac.scan(text.toString(), hit);
+            int want = 0;
+            for (int p = 0; p < literals.size(); p++) {
+                final boolean contains = text.toString().toLowerCase(java.util.Locale.ROOT).contains(literals.get(p));
+                assertEquals(contains, hit[p], literals.get(p) + " in '" + text + "'");
+                if (contains) {
+                    want++;
+                }
+            }
+            assertEquals(want, found, literals + " in '" + text + "'");
+        }
+    }
 }
