@@ -90,7 +90,8 @@ final class ReplayCommand implements Callable<Integer> {
     String timezone;
 
     @Option(names = "--pg-prefix", paramLabel = "PREFIX",
-        description = "PostgreSQL log_line_prefix in use (repeatable; default: '%%m [%%p] ' and '%%m [%%p] %%q%%u@%%d ').")
+        description = "PostgreSQL log_line_prefix in use (repeatable; default: '%%m [%%p] ' and "
+            + "'%%m [%%p] %%q%%u@%%d ').")
     List<String> pgPrefixes = new ArrayList<>();
 
     @Option(names = "--metrics-out", paramLabel = "FILE",

@@ -19,8 +19,7 @@ final class AhoCorasick {
     /**
      * next[row + class] = the next state's row (state * classes), so the scan loop needs no multiplication and no
      * second array read per character; for a state that ends a literal, -(state + 1) instead, so the scan finds
-     * its outputs without a division (about ten times a multiplication's latency, and accepting states are
-     * frequent where literals are short).
+     * its outputs by the state itself and multiplies back to the row, where it divided the row before.
      */
     private final int[] next;
     /** Pattern ids ending at each state (own and inherited through failure links), or null. */

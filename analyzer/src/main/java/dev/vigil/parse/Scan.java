@@ -101,7 +101,6 @@ final class Scan {
         return -1;
     }
 
-    /** Splits {@code METHOD URI [PROTOCOL]} into method, path, query, protocol; leaves them out if malformed. */
     /** The methods and protocols nearly every request has: taken as constants instead of copied out per line. */
     private static final String[] METHODS = {"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"};
     private static final String[] PROTOCOLS = {"HTTP/1.1", "HTTP/2.0", "HTTP/1.0", "HTTP/2", "HTTP/3", "HTTP/3.0"};
@@ -117,6 +116,7 @@ final class Scan {
         return s.substring(from, to);
     }
 
+    /** Splits {@code METHOD URI [PROTOCOL]} into method, path, query, protocol; leaves them out if malformed. */
     static void putRequestParts(final Map<String, Object> f, final String request) {
         final int sp1 = request.indexOf(' ');
         if (sp1 <= 0 || sp1 > 32) {

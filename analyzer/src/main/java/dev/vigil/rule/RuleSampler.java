@@ -215,7 +215,7 @@ public final class RuleSampler {
      * the group values), one entry per (event, rule), each event's entries together: a function of the event and
      * its matches alone, so a parallel reader works it out on its own thread for a whole batch of events and the
      * merging thread only {@linkplain #add adds} each event's range. One set of arrays per batch, where an object
-     * and four arrays per event were a tenth of the bytes a replay allocated (2026-11-22). Read-only once filled.
+     * and four arrays per event were about 8 % of the bytes a replay allocated (2026-11-22). Read-only once filled.
      */
     public static final class Selections {
         private int size;
