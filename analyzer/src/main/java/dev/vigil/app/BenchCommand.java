@@ -91,8 +91,9 @@ final class BenchCommand implements Callable<Integer> {
             final Parsers parsers = Parsers.defaults();
             System.out.printf(Locale.ROOT, "pattern pack %s: %d signatures; input: %d files%n", p.version(),
                 p.signatures().size(), input.size());
-            System.out.println("(per CPU-s: the same work per second of this thread's CPU time, which other "
-                + "processes on a shared machine disturb less than the wall clock)");
+            System.out.println("(per CPU-s: the same work per second of CPU time, which other processes on a "
+                + "shared machine disturb less than the wall clock; on one thread that thread's CPU, on several the "
+                + "whole process's, JIT and GC included, so the two do not compare)");
             final int warm = rounds <= 0 ? 0 : warmup == null ? 1 : Math.max(0, warmup);
             final int counted = Math.max(1, rounds);
             Best best = new Best(warm);

@@ -2,6 +2,7 @@ package dev.vigil.ingest;
 
 import dev.vigil.parse.NginxParser;
 import dev.vigil.parse.PostgresParser;
+import dev.vigil.parse.Scan;
 import dev.vigil.parse.Source;
 import dev.vigil.parse.SynapseParser;
 import dev.vigil.parse.SyslogLine;
@@ -87,15 +88,6 @@ public final class SourceDetector {
         return null;
     }
 
-    private static boolean containsIgnoreCase(final String s, final String lower) {
-        for (int i = 0, last = s.length() - lower.length(); i <= last; i++) {
-            if (s.regionMatches(true, i, lower, 0, lower.length())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Source by the line's own shape, or null when it has none we know. */
     public static Source fromLine(final String line) {
         return fromLine(line, true);
@@ -131,7 +123,7 @@ public final class SourceDetector {
                 if (ident.regionMatches(true, 0, "postgres", 0, 8)) {
                     return Source.POSTGRES;
                 }
-                if (containsIgnoreCase(ident, "synapse")) {
+                if (Scan.containsIgnoreCase(ident, "synapse")) {
                     return Source.SYNAPSE;
                 }
                 final Source inner = fromLine(sl.message(line), false);

@@ -26,14 +26,17 @@ public final class SignatureMatcher {
     /** Longest label value kept; longer values (attacker-controlled) are cut. */
     static final int MAX_LABEL_CHARS = 200;
 
-    /** Signatures of a source that may run on an event, by the event's {@code kind} (null: any kind). */
-    private final Map<Source, Map<String, PerSource>> bySource = new EnumMap<>(Source.class);
-    /** {@link #bySource} by source ordinal, and per source the last kind looked up and what it found. */
-    private final Map<String, PerSource>[] bySourceOrdinal;
+    /**
+     * Per source (by ordinal): the signatures that may run on an event, by the event's {@code kind} (null: any
+     * kind); null for a source without signatures. And per source the last kind looked up and what it found.
+     */
+    private final Map<String, PerSource>[] bySource;
     private final Object[] lastKind = new Object[Source.values().length];
     private final PerSource[] lastPerSource = new PerSource[Source.values().length];
 
+    @SuppressWarnings("unchecked")
     public SignatureMatcher(final PatternPack pack) {
+        this.bySource = new Map[Source.values().length];
         final Map<Source, List<Signature>> grouped = new EnumMap<>(Source.class);
         for (final Signature s : pack.signatures()) {
             if (!"deprecated".equals(s.status())) {
@@ -69,12 +72,8 @@ public final class SignatureMatcher {
                 m.put(kind, new PerSource(pack, all));
             }
             m.put(null, new PerSource(pack, anyKind));
-            bySource.put(src, m);
+            bySource[src.ordinal()] = m;
         });
-        @SuppressWarnings("unchecked")
-        final Map<String, PerSource>[] byOrdinal = new Map[Source.values().length];
-        bySource.forEach((src, m) -> byOrdinal[src.ordinal()] = m);
-        this.bySourceOrdinal = byOrdinal;
     }
 
     /** The kinds a signature's {@code kind != X} conditions rule out. */
@@ -102,7 +101,7 @@ public final class SignatureMatcher {
     /** Calls {@code out} for each signature that matches {@code e}, in signature-id order. */
     public void match(final LogEvent e, final Consumer<Match> out) {
         final int src = e.source().ordinal();
-        final Map<String, PerSource> m = bySourceOrdinal[src];
+        final Map<String, PerSource> m = bySource[src];
         if (m != null) {
             final Object kind = e.fields().get("kind");
             PerSource ps;

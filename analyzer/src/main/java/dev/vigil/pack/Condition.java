@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.vigil.parse.Level;
 import dev.vigil.parse.LogEvent;
+import dev.vigil.parse.Scan;
 
 /**
  * One field condition of a signature's {@code when} list: {@code <field> <op> <value>}. Numbers compare
@@ -231,7 +232,7 @@ public final class Condition {
     }
 
     private boolean find(final String s) {
-        if (literal != null && !containsIgnoreCase(s, literal)) {
+        if (literal != null && !Scan.containsIgnoreCase(s, literal)) {
             return false;
         }
         if (s.length() > Memo.MAX_LENGTH) {
@@ -244,19 +245,6 @@ public final class Condition {
         final boolean found = com.google.re2j.OnePassSearch.find(pattern, s);
         memo.put(s, found);
         return found;
-    }
-
-    /** Whether {@code s} contains {@code lower} (already lower case), ignoring ASCII case. */
-    static boolean containsIgnoreCase(final String s, final String lower) {
-        final int n = lower.length();
-        final char first = lower.charAt(0);
-        for (int i = 0, last = s.length() - n; i <= last; i++) {
-            final char c = s.charAt(i);
-            if ((c == first || c + 32 == first && c >= 'A' && c <= 'Z') && s.regionMatches(true, i, lower, 0, n)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean compare(final int c) {

@@ -82,34 +82,33 @@ public final class FieldMap extends AbstractMap<String, Object> {
         }
     }
 
-    @Override
-    public Object put(final String key, final Object value) {
+    /** The table position of {@code key} for a write: where it is, or the empty one where it would go. */
+    private int writableSlot(final String key) {
         checkWritable();
         if (key == null) {
             throw new NullPointerException("field name");
         }
-        final int h = key.hashCode();
-        final int i = slot(key, h);
+        return slot(key, key.hashCode());
+    }
+
+    @Override
+    public Object put(final String key, final Object value) {
+        final int i = writableSlot(key);
         if (keys[i] != null) {
             final Object old = values[i];
             values[i] = value;
             return old;
         }
-        insert(i, key, h, value);
+        insert(i, key, value);
         return null;
     }
 
     /** One probe where {@link Map#putIfAbsent}'s default takes two (parsers fill optional fields with it). */
     @Override
     public Object putIfAbsent(final String key, final Object value) {
-        checkWritable();
-        if (key == null) {
-            throw new NullPointerException("field name");
-        }
-        final int h = key.hashCode();
-        final int i = slot(key, h);
+        final int i = writableSlot(key);
         if (keys[i] == null) {
-            insert(i, key, h, value);
+            insert(i, key, value);
             return null;
         }
         if (values[i] == null) {
@@ -120,7 +119,8 @@ public final class FieldMap extends AbstractMap<String, Object> {
     }
 
     /** Adds {@code key} at the empty table position {@code at} (its slot before any growth). */
-    private void insert(final int at, final String key, final int h, final Object value) {
+    private void insert(final int at, final String key, final Object value) {
+        final int h = key.hashCode(); // a String keeps its hash: no second pass over the name
         int i = at;
         if (size == order.length) {
             rebuild(keys.length * 2, null);

@@ -3,8 +3,24 @@ package dev.vigil.parse;
 import java.util.Map;
 
 /** Small scanning helpers shared by the parsers (no regex, no allocation unless a value is returned). */
-final class Scan {
+public final class Scan {
     private Scan() {
+    }
+
+    /**
+     * Whether {@code s} contains {@code lower} (already lower case), ignoring ASCII case: no lower-case copy of
+     * {@code s} (rule conditions' literal prefilter, syslog identifiers).
+     */
+    public static boolean containsIgnoreCase(final String s, final String lower) {
+        final int n = lower.length();
+        final char first = lower.charAt(0);
+        for (int i = 0, last = s.length() - n; i <= last; i++) {
+            final char c = s.charAt(i);
+            if ((c == first || c + 32 == first && c >= 'A' && c <= 'Z') && s.regionMatches(true, i, lower, 0, n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Boxed whole numbers below 1024 (HTTP statuses), made once: the parsers box a status on every line. */
